@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.constants import Role
+from portal.models import AuditEvent, Jobcenter, Location, Team, User
+
+
+@admin.register(Jobcenter)
+class JobcenterAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "reference_prefix"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "jobcenter"]
+    list_filter = ["jobcenter", "kind"]
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "jobcenter"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "jobcenter", "is_active"]
+    list_filter = ["groups", "jobcenter", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "preferred_language")}),
+        (_("Organisation"), {"fields": ("jobcenter", "teams")}),
+        (_("Roles"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    filter_horizontal = ("groups", "teams")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only an admin may hand out roles (a staff role opens social data).
+        if request.user.is_superuser or request.user.has_role(Role.ADMIN):
+            return ()
+        return ("groups", "is_staff", "is_superuser", "jobcenter", "teams")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "object_type", "object_id", "actor_role"]
+    list_filter = ["action", "object_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

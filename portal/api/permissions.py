@@ -1,0 +1,89 @@
+"""Who may call the API.
+
+The default permission (``IsAuthenticatedWithRoleMFA``) lets in any logged-in
+user, except that counsellors, staff, team leads and admins must have passed
+a second factor (TOTP or recovery code) in this session. Views narrow it down
+further with ``HasRole``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import BasePermission
+
+from portal.api.problems import Problem
+from portal.constants import Role
+from portal.sessions import staff_session_alive
+
+AUTHENTICATION_METHODS_SESSION_KEY = "account_authentication_methods"
+
+
+def session_of(request) -> SessionBase | None:
+    """The session behind the request: the app client's (``X-Session-Token``,
+    handed over as ``request.auth`` by allauth's DRF authentication) or the
+    browser's cookie session."""
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, SessionBase):
+        return auth
+    return getattr(request, "session", None)
+
+
+def session_used_mfa(session: SessionBase | None) -> bool:
+    if session is None:
+        return False
+    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY) or []
+    return any(isinstance(r, dict) and r.get("method") == "mfa" for r in records)
+
+
+class IsAuthenticatedWithRoleMFA(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        session = session_of(request)
+        if user.needs_mfa and session is not None and session is getattr(request, "auth", None):
+            # App clients (X-Session-Token) do not pass the session middleware.
+            if not staff_session_alive(session):
+                session.flush()
+                raise NotAuthenticated(_("Your session ended after a period of inactivity."))
+            if session.modified:
+                session.save()
+        if user.needs_mfa and not session_used_mfa(session):
+            raise Problem(
+                status=403,
+                code="mfa_required",
+                detail=_(
+                    "Your role works with social data: log in with your second factor "
+                    "(authenticator app) to use this function."
+                ),
+            )
+        return True
+
+
+class HasRole(IsAuthenticatedWithRoleMFA):
+    """``permission_classes = [HasRole.of(Role.STAFF, Role.TEAM_LEAD)]``"""
+
+    roles: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, *roles: str) -> type[HasRole]:
+        return type(f"HasRole_{'_'.join(roles)}", (cls,), {"roles": tuple(str(r) for r in roles)})
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if not request.user.has_role(*self.roles):
+            raise Problem(
+                status=403,
+                code="role_required",
+                detail=_("This function is not available for your role."),
+            )
+        return True
+
+
+IsCitizen = HasRole.of(Role.CITIZEN)
+IsStaff = HasRole.of(Role.STAFF, Role.TEAM_LEAD)
+IsTeamLead = HasRole.of(Role.TEAM_LEAD)
+IsCounsellor = HasRole.of(Role.COUNSELLOR)

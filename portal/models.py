@@ -1,0 +1,197 @@
+"""What every app shares: the organisation (tenant), the user, the audit trail
+and the record that makes POSTs idempotent."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.constants import JOBCENTER_ROLES, MFA_ROLES, Role, TeamKind
+
+
+class Jobcenter(models.Model):
+    """The tenant. One installation serves many Jobcenters; staff see only their own."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(unique=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    # Prefix of human-readable reference numbers, e.g. "KL" for Kaiserslautern.
+    reference_prefix = models.CharField(max_length=8, default="JC")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Jobcenter")
+        verbose_name_plural = _("Jobcenters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices, default=TeamKind.OTHER)
+
+    class Meta:
+        ordering = ["jobcenter", "name"]
+        constraints = [models.UniqueConstraint(fields=["jobcenter", "name"], name="team_unique_name_per_jobcenter")]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.jobcenter})"
+
+
+class Location(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="locations")
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    city = models.CharField(_("city"), max_length=100)
+    # {"mon": [["08:00", "12:30"]], "thu": [["08:00", "12:30"], ["14:00", "18:00"]], ...}
+    opening_hours = models.JSONField(_("opening hours"), default=dict, blank=True)
+    accessibility_note = models.CharField(_("accessibility"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["jobcenter", "name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.street}, {self.postcode} {self.city}"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in: citizen, counsellor, staff member, team lead or admin.
+
+    ``is_staff`` keeps Django's meaning (may open the admin site); the portal's
+    roles are groups (see ``portal.constants.Role``).
+    """
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    jobcenter = models.ForeignKey(
+        Jobcenter, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, default="de", choices=[("de", "Deutsch"), ("en", "English"), ("uk", "Українська")]
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email.split("@")[0]
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Role names of this user, cached on the instance (one query)."""
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            if not self.pk or not self.is_active:
+                cached = frozenset()
+            else:
+                cached = frozenset(self.groups.values_list("name", flat=True))
+            self._role_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def needs_mfa(self) -> bool:
+        return bool(self.roles & MFA_ROLES)
+
+    @property
+    def works_for_jobcenter(self) -> bool:
+        return bool(self.roles & JOBCENTER_ROLES) and self.jobcenter_id is not None
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did or read what (Sozialgeheimnis, §35 SGB I, §78a SGB X).
+
+    No personal data in here: ids, an action code and small structured facts.
+    The actor is not a foreign key with a constraint, so deleting a user does
+    not have to UPDATE rows that the PostgreSQL trigger keeps immutable.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=64)
+    jobcenter = models.ForeignKey(
+        Jobcenter, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    request_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-created_at"], name="audit_object_idx")]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST with an ``Idempotency-Key``, kept for 24 h."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    scope = models.CharField(max_length=255)  # method and path
+    request_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed = models.BooleanField(default=False)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    response_headers = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")]

@@ -1,0 +1,42 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal import views
+from portal.api import views as api_views
+
+# The admin site logs in through allauth: rate-limited and with the second factor.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+
+api_v1 = [
+    path("me/", api_views.MeView.as_view(), name="me"),
+    path("locations/", api_views.LocationList.as_view(), name="locations"),
+    path("audit-events/", api_views.AuditEventList.as_view(), name="audit-events"),
+    path("", include("applications.api.urls")),
+    path("", include("appointments.api.urls")),
+    path("", include("video.api.urls")),
+]
+if settings.API_DOCS_ENABLED:
+    api_v1 += [
+        path("schema/", SpectacularAPIView.as_view(), name="schema"),
+        path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    ]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", include(api_v1)),
+    path("", include("video.urls")),
+]
+
+handler400 = "portal.views.api_bad_request"
+handler403 = "portal.views.api_forbidden"
+handler404 = "portal.views.api_not_found"
+handler500 = "portal.views.api_server_error"

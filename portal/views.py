@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from portal.api.problems import problem_json_response
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request):
+    """The process is alive (no dependencies touched)."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    cache.set("readyz", "1", 5)
+    if cache.get("readyz") != "1":
+        raise RuntimeError("cache did not return what was written")
+
+
+def _check_channel_layer() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+
+    async def roundtrip():
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "readyz"})
+        await layer.receive(channel)
+
+    async_to_sync(roundtrip)()
+
+
+@never_cache
+def readyz(request):
+    """Ready to serve: database, cache and channel layer answer; 503 otherwise."""
+    checks = {}
+    for name, check in (("database", _check_database), ("cache", _check_cache), ("channel_layer", _check_channel_layer)):
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as exc:  # any failure means "not ready"
+            logger.warning("readyz: %s unavailable: %s", name, exc.__class__.__name__)
+            checks[name] = "unavailable"
+    if all(v == "ok" for v in checks.values()):
+        return JsonResponse({"status": "ok", "checks": checks})
+    response = problem_json_response(
+        status=503, code="not_ready", detail=_("A dependency is unavailable."), checks=checks
+    )
+    response["Retry-After"] = "5"
+    return response
+
+
+def api_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return problem_json_response(status=404, code="not_found", detail=_("Not found."))
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def api_server_error(request):
+    if request.path.startswith("/api/"):
+        return problem_json_response(
+            status=500, code="server_error", detail=_("Something went wrong on our side. Please try again later.")
+        )
+    from django.views.defaults import server_error
+
+    return server_error(request)
+
+
+def api_forbidden(request, exception=None):
+    if request.path.startswith("/api/"):
+        return problem_json_response(status=403, code="forbidden", detail=_("Permission denied."))
+    from django.views.defaults import permission_denied
+
+    return permission_denied(request, exception)
+
+
+def api_bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return problem_json_response(status=400, code="bad_request", detail=_("Bad request."))
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
+
+
+def home(request):
+    return HttpResponse(
+        "<!doctype html><title>Jobcenter digital</title><h1>Jobcenter digital</h1>"
+        '<p><a href="/api/v1/docs/">API</a> · <a href="/accounts/login/">Login</a></p>',
+    )
