@@ -35,9 +35,7 @@ def env_bool(name: str, default: bool | object = _MISSING) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={value!r} is not a boolean; use one of {sorted(_TRUE | _FALSE)}."
-    )
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use one of {sorted(_TRUE | _FALSE)}.")
 
 
 def env_int(name: str, default: int | object = _MISSING, *, minimum: int | None = None) -> int:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.constants import JOBCENTER_ROLES, MFA_ROLES, Role, TeamKind
+from portal.constants import JOBCENTER_ROLES, MFA_ROLES, TeamKind
 
 
 class Jobcenter(models.Model):
@@ -100,12 +100,13 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    jobcenter = models.ForeignKey(
-        Jobcenter, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
-    )
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, default="de", choices=[("de", "Deutsch"), ("en", "English"), ("uk", "Українська")]
+        _("preferred language"),
+        max_length=8,
+        default="de",
+        choices=[("de", "Deutsch"), ("en", "English"), ("uk", "Українська")],
     )
 
     USERNAME_FIELD = "email"

@@ -7,7 +7,9 @@ from django_tasks import task
 
 
 @task()
-def send_email(*, to: list[str], subject: str, body: str, attachments: list[tuple[str, str, str]] | None = None) -> None:
+def send_email(
+    *, to: list[str], subject: str, body: str, attachments: list[tuple[str, str, str]] | None = None
+) -> None:
     """Send one e-mail outside the request. Callers put no social data in it:
     a reference, a time, a place and a link at most (Sozialgeheimnis)."""
     message = EmailMessage(subject=subject, body=body, to=to)

@@ -49,7 +49,11 @@ def _check_channel_layer() -> None:
 def readyz(request):
     """Ready to serve: database, cache and channel layer answer; 503 otherwise."""
     checks = {}
-    for name, check in (("database", _check_database), ("cache", _check_cache), ("channel_layer", _check_channel_layer)):
+    for name, check in (
+        ("database", _check_database),
+        ("cache", _check_cache),
+        ("channel_layer", _check_channel_layer),
+    ):
         try:
             check()
             checks[name] = "ok"

@@ -66,7 +66,10 @@ def _private_storage(tmp_path, settings):
     root = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
-        "private": {**settings.STORAGES["private"], "OPTIONS": {**settings.STORAGES["private"]["OPTIONS"], "location": str(root)}},
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {**settings.STORAGES["private"]["OPTIONS"], "location": str(root)},
+        },
     }
     from django.core.files.storage import storages
 

@@ -82,9 +82,7 @@ def idempotent(view_method):
         ).delete()
         try:
             with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=user, key=key, scope=scope, request_hash=request_hash
-                )
+                record = IdempotencyRecord.objects.create(user=user, key=key, scope=scope, request_hash=request_hash)
         except IntegrityError:
             existing = _wait_for_completion(user=user, key=key)
             if existing is None:  # the first attempt failed and let go of the key

@@ -146,7 +146,12 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
 
     if isinstance(exc, Problem):
         body = problem_body(
-            status=exc.status_code, code=exc.code, detail=str(exc.detail), title=exc.title, errors=exc.errors, **exc.extra
+            status=exc.status_code,
+            code=exc.code,
+            detail=str(exc.detail),
+            title=exc.title,
+            errors=exc.errors,
+            **exc.extra,
         )
         return Response(body, status=exc.status_code, content_type=PROBLEM_CONTENT_TYPE, headers=exc.headers)
 

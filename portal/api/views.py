@@ -96,7 +96,9 @@ class AuditEventList(generics.ListAPIView):
             if not value
         }
         if missing:
-            raise Problem(status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors=missing)
+            raise Problem(
+                status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors=missing
+            )
         return (
             AuditEvent.objects.filter(
                 object_type=object_type, object_id=object_id, jobcenter_id=self.request.user.jobcenter_id
