@@ -24,8 +24,8 @@ class Command(BaseCommand):
         if quiet_logins:
             return
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for user, role in users:
-            hint = "  second factor: .venv/bin/python manage.py demo_totp %s" % user.email if user.needs_mfa else ""
+            hint = f"  second factor: .venv/bin/python manage.py demo_totp {user.email}" if user.needs_mfa else ""
             self.stdout.write(f"  {role.value:<11} {user.email}{hint}")
         self.stdout.write("")
