@@ -11,7 +11,10 @@ from portal.requestid import current_request_id
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id() or "-"
+        # django.request logs a 4xx/5xx after the middleware has returned; it
+        # hands over the request, which carries its id.
+        request = getattr(record, "request", None)
+        record.request_id = current_request_id() or getattr(request, "id", None) or "-"
         return True
 
 

@@ -108,6 +108,8 @@ class User(AbstractUser):
         default="de",
         choices=[("de", "Deutsch"), ("en", "English"), ("uk", "Українська")],
     )
+    # Bumped by every change through the API: the ETag of ``/api/v1/me/``.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import functools
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from csp.decorators import csp_update
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -67,6 +70,23 @@ def readyz(request):
     )
     response["Retry-After"] = "5"
     return response
+
+
+def api_docs(view):
+    """The OpenAPI schema and Swagger UI, unless ``API_DOCS_ENABLED`` is off.
+
+    Swagger UI (served from our own static files) sets inline styles, so its
+    page alone may use them; scripts stay limited to our origin.
+    """
+
+    @functools.wraps(view)
+    @csp_update({"style-src": ["'unsafe-inline'"]})
+    def wrapped(request, *args, **kwargs):
+        if not settings.API_DOCS_ENABLED:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def api_not_found(request, exception=None):

@@ -43,6 +43,11 @@ def require_binary(name: str, package: str | None = None) -> str:
     return path  # type: ignore[return-value]
 
 
+def pytest_configure(config):
+    # The SQLite test database and private files live in var/ (see settings).
+    (settings.BASE_DIR / "var").mkdir(exist_ok=True)
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres"):
         require_postgres()
@@ -58,6 +63,12 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing is slow on purpose; tests log in a lot."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

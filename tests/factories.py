@@ -6,6 +6,14 @@ import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from portal.constants import Role, TeamKind
@@ -54,7 +62,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     first_name = factory.Faker("first_name", locale="de_DE")
     last_name = factory.Faker("last_name", locale="de_DE")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = PASSWORD  # hashed in _create; log in with tests.factories.PASSWORD
 
     class Params:
         citizen = factory.Trait(role=Role.CITIZEN)
@@ -67,6 +75,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, role=None, **kwargs):
+        kwargs["password"] = make_password(kwargs["password"])
         user = super()._create(model_class, *args, **kwargs)
         if role is not None:
             user.groups.add(Group.objects.get(name=str(role)))
@@ -94,3 +103,16 @@ def login(client, user, *, mfa: bool = True) -> None:
     session["account_authentication_methods"] = methods
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
+
+
+def with_totp(user: User) -> str:
+    """Give ``user`` a TOTP authenticator (as if set up in an authenticator app); returns the secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows right now for ``secret``."""
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))

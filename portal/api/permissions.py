@@ -17,7 +17,9 @@ from portal.api.problems import Problem
 from portal.constants import Role
 from portal.sessions import staff_session_alive
 
+# Where allauth records how this session was authenticated, and for whom.
 AUTHENTICATION_METHODS_SESSION_KEY = "account_authentication_methods"
+AUTHENTICATION_METHODS_USER_SESSION_KEY = "account_authentication_methods_user"
 
 
 def session_of(request) -> SessionBase | None:
@@ -30,9 +32,12 @@ def session_of(request) -> SessionBase | None:
     return getattr(request, "session", None)
 
 
-def session_used_mfa(session: SessionBase | None) -> bool:
-    if session is None:
+def session_used_mfa(session: SessionBase | None, user) -> bool:
+    """True when ``user`` passed a second factor (TOTP or recovery code) in this session."""
+    if session is None or user is None or user.pk is None:
         return False
+    if session.get(AUTHENTICATION_METHODS_USER_SESSION_KEY) != str(user.pk):
+        return False  # records of someone who used this session before
     records = session.get(AUTHENTICATION_METHODS_SESSION_KEY) or []
     return any(isinstance(r, dict) and r.get("method") == "mfa" for r in records)
 
@@ -50,7 +55,7 @@ class IsAuthenticatedWithRoleMFA(BasePermission):
                 raise NotAuthenticated(_("Your session ended after a period of inactivity."))
             if session.modified:
                 session.save()
-        if user.needs_mfa and not session_used_mfa(session):
+        if user.needs_mfa and not session_used_mfa(session, user):
             raise Problem(
                 status=403,
                 code="mfa_required",

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -85,20 +86,20 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 _TITLES = {
-    400: "Invalid input.",
-    401: "Authentication required.",
-    403: "Permission denied.",
-    404: "Not found.",
-    405: "Method not allowed.",
-    406: "Not acceptable.",
-    409: "Conflict.",
-    412: "Precondition failed.",
-    413: "Payload too large.",
-    415: "Unsupported media type.",
-    422: "Unprocessable content.",
-    429: "Too many requests.",
-    500: "Internal server error.",
-    503: "Service unavailable.",
+    400: gettext_lazy("Invalid input."),
+    401: gettext_lazy("Authentication required."),
+    403: gettext_lazy("Permission denied."),
+    404: gettext_lazy("Not found."),
+    405: gettext_lazy("Method not allowed."),
+    406: gettext_lazy("Not acceptable."),
+    409: gettext_lazy("Conflict."),
+    412: gettext_lazy("Precondition failed."),
+    413: gettext_lazy("Payload too large."),
+    415: gettext_lazy("Unsupported media type."),
+    422: gettext_lazy("Unprocessable content."),
+    429: gettext_lazy("Too many requests."),
+    500: gettext_lazy("Internal server error."),
+    503: gettext_lazy("Service unavailable."),
 }
 
 
@@ -107,7 +108,7 @@ def problem_body(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + code.replace("_", "-"),
-        "title": title or _(_TITLES.get(status, "Error.")),
+        "title": str(title or _TITLES.get(status) or _("Error.")),
         "status": status,
         "detail": detail,
         "code": code,

@@ -6,9 +6,12 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.conditional import with_etag
 from portal.api.permissions import IsStaff
 from portal.api.problems import Problem
+from portal.audit import audit_record
 from portal.models import AuditEvent, Location, Team, User
+from portal.services import user_profile_update
 
 
 class TeamOut(serializers.ModelSerializer):
@@ -27,7 +30,17 @@ class MeOut(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "preferred_language", "roles", "jobcenter", "teams"]
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "preferred_language",
+            "roles",
+            "jobcenter",
+            "teams",
+            "version",
+        ]
 
     def get_roles(self, user) -> list[str]:
         return sorted(user.roles)
@@ -38,12 +51,40 @@ class MeOut(serializers.ModelSerializer):
         return {"id": str(user.jobcenter.public_id), "name": user.jobcenter.name}
 
 
+class MeIn(serializers.Serializer):
+    first_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    last_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    preferred_language = serializers.ChoiceField(
+        choices=User._meta.get_field("preferred_language").choices, required=False
+    )
+
+
 class MeView(APIView):
-    """The logged-in user, with roles, Jobcenter and teams."""
+    """The logged-in user, with roles, Jobcenter and teams.
+
+    ``PATCH`` changes the names and the preferred language. Send the ``ETag``
+    of your last ``GET`` as ``If-Match``: a stale one gets 412.
+    """
 
     @extend_schema(responses=MeOut)
     def get(self, request):
-        return Response(MeOut(request.user).data)
+        return with_etag(Response(MeOut(request.user).data), request.user)
+
+    @extend_schema(
+        request=MeIn,
+        responses=MeOut,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+    )
+    def patch(self, request):
+        data = MeIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        user = user_profile_update(
+            user=request.user,
+            actor=request.user,
+            changes=data.validated_data,
+            if_match=request.headers.get("If-Match"),
+        )
+        return with_etag(Response(MeOut(user).data), user)
 
 
 class LocationOut(serializers.ModelSerializer):
@@ -73,7 +114,11 @@ class AuditEventOut(serializers.ModelSerializer):
 
 
 class AuditEventList(generics.ListAPIView):
-    """The audit events of one object, for staff of the same Jobcenter."""
+    """The audit events of one object, for staff of the same Jobcenter.
+
+    Events of other Jobcenters are not shown (an empty page, not an error):
+    the list must not tell whether an object exists elsewhere.
+    """
 
     permission_classes = [IsStaff]
     serializer_class = AuditEventOut
@@ -85,23 +130,37 @@ class AuditEventList(generics.ListAPIView):
         ]
     )
     def get(self, request, *args, **kwargs):
+        self.object_type, self.object_id = self._object_params()
+        # Reading the trail is itself recorded: who looked at which history.
+        audit_record(
+            actor=request.user,
+            action="audit_event.list",
+            object_type=self.object_type,
+            object_id=self.object_id,
+        )
         return super().get(request, *args, **kwargs)
 
+    def _object_params(self) -> tuple[str, str]:
+        params = {name: self.request.query_params.get(name, "").strip() for name in ("object_type", "object_id")}
+        limits = {"object_type": AuditEvent._meta.get_field("object_type").max_length, "object_id": 64}
+        errors = {}
+        for name, value in params.items():
+            if not value:
+                errors[name] = [_("This parameter is required.")]
+            elif len(value) > limits[name]:
+                errors[name] = [_("Ensure this value has at most %(max)d characters.") % {"max": limits[name]}]
+        if errors:
+            raise Problem(status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors=errors)
+        return params["object_type"], params["object_id"]
+
     def get_queryset(self):
-        object_type = self.request.query_params.get("object_type")
-        object_id = self.request.query_params.get("object_id")
-        missing = {
-            name: [_("This parameter is required.")]
-            for name, value in (("object_type", object_type), ("object_id", object_id))
-            if not value
-        }
-        if missing:
-            raise Problem(
-                status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors=missing
-            )
+        if getattr(self, "swagger_fake_view", False) or self.request.user.jobcenter_id is None:
+            return AuditEvent.objects.none()
         return (
             AuditEvent.objects.filter(
-                object_type=object_type, object_id=object_id, jobcenter_id=self.request.user.jobcenter_id
+                object_type=self.object_type,
+                object_id=self.object_id,
+                jobcenter_id=self.request.user.jobcenter_id,
             )
             .select_related("actor")
             .order_by("-created_at", "-id")

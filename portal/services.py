@@ -1,0 +1,34 @@
+"""Writes on the shared core. Views call these; they never save models themselves."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from portal.api.conditional import if_match_check
+from portal.audit import audit_record
+from portal.models import User
+
+PROFILE_FIELDS = ("first_name", "last_name", "preferred_language")
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, actor: User, changes: dict, if_match: str | None = None) -> User:
+    """Change a user's own profile (names, preferred language).
+
+    1. Lock the row, so that two devices saving at once are serialised.
+    2. Refuse with 412 when ``if_match`` names an older version.
+    3. Do nothing (no new version, no audit row) when nothing changes.
+    4. Bump ``version``, save the changed fields and write an audit event
+       naming the fields (never their values).
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if_match_check(if_match=if_match, obj=locked)
+    changed = [name for name in PROFILE_FIELDS if name in changes and getattr(locked, name) != changes[name]]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, changes[name])
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version"])
+    audit_record(actor=actor, action="user.update", obj=locked, data={"fields": changed})
+    return locked
