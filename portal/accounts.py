@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.contrib.auth.models import Group
 
 from portal.constants import Role
+from portal.roles import role_group
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -13,5 +13,5 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         """Every self-signup is a citizen; staff roles are only given by an admin."""
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            user.groups.add(Group.objects.get(name=Role.CITIZEN.value))
+            user.groups.add(role_group(Role.CITIZEN))
         return user

@@ -8,10 +8,10 @@ import hashlib
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group
 
 from portal.constants import Role, TeamKind
 from portal.models import Jobcenter, Location, Team, User
+from portal.roles import role_group
 
 DEMO_DOMAIN = "demo.jobcenter-digital.example"
 DEMO_PASSWORD = "Demo-Passwort-2026"  # noqa: S105 - printed on purpose, demo accounts only
@@ -96,7 +96,7 @@ def seed_users(jobcenter: Jobcenter) -> list[tuple[User, str]]:
         if new:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=role.value))
+        user.groups.add(role_group(role))
         if team_names:
             user.teams.add(*Team.objects.filter(jobcenter=jobcenter, name__in=team_names))
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})

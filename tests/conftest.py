@@ -73,10 +73,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _private_storage(tmp_path, settings):
-    """Each test writes its uploads to its own private folder."""
+    """Each test writes its uploads to its own private folder. Pages render
+    without collectstatic's manifest (production builds it; tests do not)."""
     root = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         "private": {
             **settings.STORAGES["private"],
             "OPTIONS": {**settings.STORAGES["private"]["OPTIONS"], "location": str(root)},

@@ -14,10 +14,10 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 
 from portal.constants import Role, TeamKind
 from portal.models import Jobcenter, Location, Team, User
+from portal.roles import role_group
 
 PASSWORD = "Sichere-Passphrase-42"
 
@@ -78,7 +78,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         kwargs["password"] = make_password(kwargs["password"])
         user = super()._create(model_class, *args, **kwargs)
         if role is not None:
-            user.groups.add(Group.objects.get(name=str(role)))
+            user.groups.add(role_group(role))
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         user.save()
         return user

@@ -150,7 +150,9 @@ class AuditEventList(generics.ListAPIView):
             elif len(value) > limits[name]:
                 errors[name] = [_("Ensure this value has at most %(max)d characters.") % {"max": limits[name]}]
         if errors:
-            raise Problem(status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors=errors)
+            raise Problem(
+                status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors=errors
+            )
         return params["object_type"], params["object_id"]
 
     def get_queryset(self):

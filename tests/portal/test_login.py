@@ -49,7 +49,9 @@ def test_it_refuses_every_role_with_social_data_without_mfa(api_for, role):
 def test_it_lets_a_citizen_in_with_a_password_only():
     citizen = UserFactory(citizen=True)
     browser = Client()
-    assert post_json(browser, f"{BROWSER}/auth/login", {"email": citizen.email, "password": PASSWORD}).status_code == 200
+    assert (
+        post_json(browser, f"{BROWSER}/auth/login", {"email": citizen.email, "password": PASSWORD}).status_code == 200
+    )
     assert browser.get("/api/v1/me/").status_code == 200
 
 

@@ -36,13 +36,17 @@ def test_it_signs_up_verifies_and_logs_in_a_citizen_in_the_browser():
     browser = Client(enforce_csrf_checks=False)
     base = "/_allauth/browser/v1"
 
-    response = browser.post(f"{base}/auth/signup", {"email": "olena@example.org", "password": PASSWORD}, "application/json")
+    response = browser.post(
+        f"{base}/auth/signup", {"email": "olena@example.org", "password": PASSWORD}, "application/json"
+    )
     assert response.status_code == 401, response.content
     assert pending_flows(response.json()) == ["verify_email"]
     # Not logged in yet: the API refuses until the address is verified.
     assert browser.get("/api/v1/me/").status_code == 401
 
-    response = browser.post(f"{base}/auth/email/verify", {"key": code_from_outbox("olena@example.org")}, "application/json")
+    response = browser.post(
+        f"{base}/auth/email/verify", {"key": code_from_outbox("olena@example.org")}, "application/json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["meta"]["is_authenticated"] is True
 
@@ -56,7 +60,9 @@ def test_it_signs_up_verifies_and_logs_in_a_citizen_in_the_browser():
 
     assert browser.delete(f"{base}/auth/session").status_code == 401
     assert browser.get("/api/v1/me/").status_code == 401
-    response = browser.post(f"{base}/auth/login", {"email": "olena@example.org", "password": PASSWORD}, "application/json")
+    response = browser.post(
+        f"{base}/auth/login", {"email": "olena@example.org", "password": PASSWORD}, "application/json"
+    )
     assert response.status_code == 200, response.content
     assert browser.get("/api/v1/me/").json()["id"] == str(user.public_id)
 
@@ -86,7 +92,9 @@ def test_it_signs_up_verifies_and_logs_in_a_citizen_in_the_app():
     assert me.json()["email"] == "taras@example.org"
     assert me.json()["roles"] == ["citizen"]
 
-    response = Client().post(f"{base}/auth/login", {"email": "taras@example.org", "password": PASSWORD}, "application/json")
+    response = Client().post(
+        f"{base}/auth/login", {"email": "taras@example.org", "password": PASSWORD}, "application/json"
+    )
     assert response.status_code == 200, response.content
     second_token = response.json()["meta"]["session_token"]
     assert second_token != token
@@ -101,13 +109,17 @@ def test_it_refuses_login_before_the_address_is_verified():
     mail.outbox.clear()
 
     other_device = Client()
-    response = other_device.post(f"{base}/auth/login", {"email": "ahmad@example.org", "password": PASSWORD}, "application/json")
+    response = other_device.post(
+        f"{base}/auth/login", {"email": "ahmad@example.org", "password": PASSWORD}, "application/json"
+    )
     assert response.status_code == 401, response.content
     assert pending_flows(response.json()) == ["verify_email"]
     assert other_device.get("/api/v1/me/").status_code == 401
     assert not EmailAddress.objects.get(email="ahmad@example.org").verified
     # A fresh code is sent, and it completes the login.
-    response = other_device.post(f"{base}/auth/email/verify", {"key": code_from_outbox("ahmad@example.org")}, "application/json")
+    response = other_device.post(
+        f"{base}/auth/email/verify", {"key": code_from_outbox("ahmad@example.org")}, "application/json"
+    )
     assert response.status_code == 200, response.content
     assert other_device.get("/api/v1/me/").status_code == 200
 
