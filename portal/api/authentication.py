@@ -4,6 +4,7 @@ cookie or from an app's ``X-Session-Token`` header."""
 from __future__ import annotations
 
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -16,3 +17,13 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Session realm="api", header="X-Session-Token"'
+
+
+class SessionTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the app clients' authentication."""
+
+    target_class = SessionTokenAuthentication
+    name = "sessionToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "X-Session-Token"}

@@ -131,14 +131,17 @@ class AuditEventList(generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         self.object_type, self.object_id = self._object_params()
-        # Reading the trail is itself recorded: who looked at which history.
+        response = super().get(request, *args, **kwargs)
+        # Reading the trail is itself recorded (after the read, so the page
+        # shows the trail as it was): who looked at which object's history.
         audit_record(
             actor=request.user,
             action="audit_event.list",
             object_type=self.object_type,
             object_id=self.object_id,
+            data={"page": request.query_params.get("page", "1")[:8]},
         )
-        return super().get(request, *args, **kwargs)
+        return response
 
     def _object_params(self) -> tuple[str, str]:
         params = {name: self.request.query_params.get(name, "").strip() for name in ("object_type", "object_id")}

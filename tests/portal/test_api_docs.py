@@ -1,0 +1,40 @@
+"""The OpenAPI schema and Swagger UI, which production can switch off."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_serves_the_openapi_schema(client):
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/me/" in schema["paths"]
+    assert {"get", "patch"} <= set(schema["paths"]["/api/v1/me/"])
+    assert schema["components"]["securitySchemes"]["sessionToken"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Session-Token",
+    }
+
+
+def test_it_serves_swagger_ui_from_our_own_origin(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_it_hides_the_docs_when_switched_off(client, settings):
+    settings.API_DOCS_ENABLED = False
+    for url in ("/api/v1/schema/", "/api/v1/docs/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
