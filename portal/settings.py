@@ -172,6 +172,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_RATE_LIMITS = {
@@ -187,11 +188,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Jobcenter digital"
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("browser", "app")
-HEADLESS_FRONTEND_URLS = {
-    "account_confirm_email": f"{PUBLIC_BASE_URL}/account/verify-email/{{key}}",
-    "account_reset_password_from_key": f"{PUBLIC_BASE_URL}/account/password/reset/key/{{key}}",
-    "account_signup": f"{PUBLIC_BASE_URL}/account/signup",
-}
+# No single-page frontend of our own yet: links in e-mails lead to allauth's
+# pages under /accounts/. Apps use the codes (verification, password reset).
 LOGIN_REDIRECT_URL = "/"
 
 # --- Sessions and cookies -----------------------------------------------------
@@ -303,6 +301,9 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
 }
 API_DOCS_ENABLED = env_bool("API_DOCS_ENABLED", default=True)
+# allauth's own API description at /_allauth/openapi.html (.json, .yaml), self-hosted.
+HEADLESS_SERVE_SPECIFICATION = API_DOCS_ENABLED
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "headless/spec/swagger_self_hosted.html"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jobcenter digital API",
     "DESCRIPTION": "Online Bürgergeld application, appointments and video counselling.",

@@ -38,3 +38,13 @@ def test_it_hides_the_docs_when_switched_off(client, settings):
         response = client.get(url)
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
+
+
+def test_it_serves_allauths_api_description_self_hosted(client):
+    page = client.get("/_allauth/openapi.html")
+    assert page.status_code == 200
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page.content
+    assert b"cdn" not in page.content.lower()
+    spec = client.get("/_allauth/openapi.json")
+    assert spec.status_code == 200
+    assert "/_allauth/{client}/v1/auth/login" in spec.json()["paths"]

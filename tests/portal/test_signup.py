@@ -16,6 +16,7 @@ from portal.constants import Role
 from portal.models import User
 
 PASSWORD = "Kaffeetasse-Rhein-77"
+CODE_PATTERN = r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4}|[A-Z0-9]{6})\s*$"  # how allauth writes a code
 pytestmark = pytest.mark.django_db
 
 
@@ -23,7 +24,7 @@ def code_from_outbox(email: str) -> str:
     """The verification code in the last e-mail sent to ``email``."""
     messages = [m for m in mail.outbox if email in m.to]
     assert messages, f"no e-mail to {email}"
-    match = re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4}|[A-Z0-9]{6})\s*$", messages[-1].body, re.MULTILINE)
+    match = re.search(CODE_PATTERN, messages[-1].body, re.MULTILINE)
     assert match, messages[-1].body
     return match.group(1)
 
