@@ -88,3 +88,9 @@ def test_it_refuses_staff_of_the_wrong_role_with_a_problem(api_for):
     counsellor = UserFactory(counsellor=True)
     response = api_for(counsellor).get("/api/v1/audit-events/", {"object_type": "x", "object_id": "1"})
     problem(response, 403, "role_required")
+
+
+def test_it_speaks_german_by_default_and_the_callers_language_on_request(api):
+    assert api.get("/api/v1/me/").json()["title"] == "Anmeldung erforderlich."
+    assert api.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="uk").json()["title"] == "Потрібен вхід."
+    assert api.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en").json()["title"] == "Authentication required."
