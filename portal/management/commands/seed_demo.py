@@ -26,6 +26,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for user, role in users:
-            hint = f"  second factor: .venv/bin/python manage.py demo_totp {user.email}" if user.needs_mfa else ""
+            hint = (
+                f"  second factor: DEBUG=true .venv/bin/python manage.py demo_totp {user.email}"
+                if user.needs_mfa
+                else ""
+            )
             self.stdout.write(f"  {role.value:<11} {user.email}{hint}")
         self.stdout.write("")
