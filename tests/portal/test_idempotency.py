@@ -109,3 +109,15 @@ def test_it_creates_one_row_when_two_retries_arrive_at_once():
     assert created_rows() == 1
     assert [status for status, _ in results] == [201, 201, 201]
     assert len({row_id for _, row_id in results}) == 1
+
+
+def test_it_prunes_records_past_their_lifetime(citizen_api):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    citizen_api.post(URL, {"text": "old"}, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    citizen_api.post(URL, {"text": "new"}, format="json", HTTP_IDEMPOTENCY_KEY="new")
+    IdempotencyRecord.objects.filter(key="old").update(created_at="2000-01-01T00:00:00Z")
+    call_command("prune_idempotency_records", stdout=StringIO())
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
