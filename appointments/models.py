@@ -88,7 +88,8 @@ class AppointmentType(models.Model):
 
     @property
     def slot_step(self) -> timedelta:
-        return self.duration
+        # Consecutive slots leave room for the buffers, so each of them can be booked.
+        return self.buffer_before + self.duration + self.buffer_after
 
 
 class CounsellorProfile(models.Model):
