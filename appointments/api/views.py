@@ -35,6 +35,7 @@ from appointments.ics import appointment_ics
 from appointments.models import AppointmentType, AvailabilityException, AvailabilityRule, CounsellorProfile
 from portal.api.conditional import check_if_match, with_etag
 from portal.api.idempotency import idempotent
+from portal.api.pagination import PagePagination
 from portal.api.permissions import IsCitizen, IsCounsellor, IsStaff
 from portal.api.problems import Problem
 from portal.audit import audit_record
@@ -180,7 +181,7 @@ class AppointmentListCreate(APIView):
             appointments = appointments.filter(status=wanted)
         if request.query_params.get("upcoming") in ("1", "true"):
             appointments = appointments.filter(end__gt=timezone.now())
-        paginator = self.pagination_class() if self.pagination_class else None
+        paginator = PagePagination()
         page = paginator.paginate_queryset(appointments, request, view=self)
         return paginator.get_paginated_response(AppointmentOut(page, many=True).data)
 
@@ -391,7 +392,7 @@ class InvitationListCreate(APIView):
         wanted = request.query_params.get("response")
         if wanted:
             invitations = invitations.filter(response=wanted)
-        paginator = self.pagination_class()
+        paginator = PagePagination()
         page = paginator.paginate_queryset(invitations, request, view=self)
         return paginator.get_paginated_response(AppointmentOut(page, many=True).data)
 
