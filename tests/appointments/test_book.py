@@ -73,7 +73,7 @@ def test_it_books_a_free_slot_and_sends_the_confirmation_once(
 
 
 def test_it_refuses_a_second_booking_of_the_same_slot(api_for, setup):
-    appointment_type, counsellor, start = setup
+    appointment_type, _counsellor, start = setup
     first = book(api_for(UserFactory(citizen=True)), appointment_type, start)
     assert first.status_code == 201
     second = book(api_for(UserFactory(citizen=True)), appointment_type, start)
@@ -93,7 +93,7 @@ def test_it_picks_another_free_counsellor_for_the_same_time(api_for, setup):
 
 
 def test_it_refuses_a_citizen_two_appointments_at_once(citizen_api, setup):
-    appointment_type, counsellor, start = setup
+    appointment_type, _counsellor, start = setup
     counsellor_with_hours(appointment_type, weekdays=[1])
     assert book(citizen_api, appointment_type, start).status_code == 201
     response = book(citizen_api, appointment_type, start + timedelta(minutes=0))
@@ -103,7 +103,7 @@ def test_it_refuses_a_citizen_two_appointments_at_once(citizen_api, setup):
 
 
 def test_it_refuses_times_outside_the_availability_and_within_the_notice(citizen_api, setup):
-    appointment_type, counsellor, start = setup
+    appointment_type, _counsellor, start = setup
     response = book(citizen_api, appointment_type, start.replace(hour=13))
     assert response.status_code == 409 and response.json()["errors"]["start"]
     response = book(citizen_api, appointment_type, start + timedelta(minutes=7))
@@ -112,7 +112,7 @@ def test_it_refuses_times_outside_the_availability_and_within_the_notice(citizen
 
 
 def test_it_names_the_field_of_bad_input(citizen_api, setup):
-    appointment_type, counsellor, start = setup
+    appointment_type, _counsellor, start = setup
     response = citizen_api.post(URL, {"start": "tomorrow", "channel": "fax"}, format="json")
     assert response.status_code == 400
     assert {"appointment_type", "start", "channel"} <= set(response.json()["errors"])
@@ -132,7 +132,7 @@ def test_it_names_the_field_of_bad_input(citizen_api, setup):
 
 
 def test_it_lets_only_citizens_book(api, api_for, setup):
-    appointment_type, counsellor, start = setup
+    appointment_type, _counsellor, start = setup
     assert book(api, appointment_type, start).status_code in (401, 403)
     response = book(api_for(UserFactory(staff=True, jobcenter=appointment_type.jobcenter)), appointment_type, start)
     assert response.status_code == 403 and response.json()["code"] == "role_required"
@@ -140,7 +140,7 @@ def test_it_lets_only_citizens_book(api, api_for, setup):
 
 
 def test_it_replays_a_booking_with_the_same_idempotency_key(citizen_api, setup):
-    appointment_type, counsellor, start = setup
+    appointment_type, _counsellor, start = setup
     headers = {"HTTP_IDEMPOTENCY_KEY": "booking-1"}
     payload = {"appointment_type": str(appointment_type.public_id), "start": start.isoformat(), "channel": "phone"}
     first = citizen_api.post(URL, payload, format="json", **headers)
