@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -105,7 +106,7 @@ class SlotList(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(parameters=[SlotQueryIn])
+    @extend_schema(parameters=[SlotQueryIn], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         query = SlotQueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -332,11 +333,12 @@ class CounsellorAvailability(APIView):
 
     permission_classes = [IsCounsellor]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         profile, _created = CounsellorProfile.objects.get_or_create(user=request.user)
         return with_etag(Response(_availability_body(request.user, profile)), profile)
 
-    @extend_schema(request=AvailabilityIn)
+    @extend_schema(request=AvailabilityIn, responses=OpenApiTypes.OBJECT)
     def put(self, request):
         profile, _created = CounsellorProfile.objects.get_or_create(user=request.user)
         check_if_match(request, profile)
@@ -465,7 +467,8 @@ class AppointmentStats(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)]
+        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
         today = timezone.localdate()
