@@ -22,6 +22,7 @@ BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 def session_headers(user, *, mfa: bool | None = None) -> dict[str, str]:
     """``{"X-Session-Token": ...}`` for ``user``; ``mfa`` defaults to what the role needs."""
+    user = type(user)._default_manager.get(pk=user.pk)  # the hash the server will check: from the stored row
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     now = time.time()
     methods = [{"method": "password", "at": now, "email": user.email}]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -109,10 +108,7 @@ def format_value(value: float | None, unit: str) -> str:
         text = f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"
         return f"{text} {unit}".strip() if unit not in ("", "count") else text
     if abs(value) >= 100:
-        return f"{value:,.0f} {unit}"
+        return f"{value:,.0f} {unit}".strip()
     if abs(value) >= 10:
-        return f"{value:.1f} {unit}"
-    return f"{value:.3g} {unit}"
-
-
-Baseline = Callable[[], float | None]
+        return f"{value:.1f} {unit}".strip()
+    return f"{value:.2f} {unit}".strip()

@@ -95,7 +95,6 @@ def wrk(
     seconds: float,
     threads: int = 1,
     tally: bool = False,
-    stop_status: int | None = None,
     server_pids: list[int] | None = None,
     timeout: float = 10,
 ) -> WrkResult:
@@ -112,8 +111,6 @@ def wrk(
             env["BENCH_WRK_REQUESTS"] = f"{tmp}/requests.tsv"
         if tally:
             env["BENCH_WRK_TALLY"] = "1"
-        if stop_status is not None:
-            env["BENCH_WRK_STOP_STATUS"] = str(stop_status)
         cmd = [
             wrk_binary(),
             *("-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s"),

@@ -10,13 +10,11 @@
 --                     once (bookings), and count the statuses to see that it was.
 -- BENCH_WRK_THREADS   the -t given to wrk (how the lines are dealt out).
 -- BENCH_WRK_TALLY     "1": count responses per status code (costs wrk a little CPU).
--- BENCH_WRK_STOP_STATUS  a status code that stops the thread (e.g. "the queue is empty").
 -- BENCH_WRK_OUT       where done() writes its JSON summary.
 
 local requests_file = os.getenv("BENCH_WRK_REQUESTS")
 local thread_count = tonumber(os.getenv("BENCH_WRK_THREADS") or "1")
 local tally = os.getenv("BENCH_WRK_TALLY") == "1"
-local stop_status = tonumber(os.getenv("BENCH_WRK_STOP_STATUS") or "")
 local out_file = os.getenv("BENCH_WRK_OUT")
 
 local threads = {}
@@ -81,12 +79,9 @@ function request()
    return queue[position]
 end
 
-if tally or stop_status then
+if tally then
    function response(status, headers, body)
       statuses[status] = (statuses[status] or 0) + 1
-      if status == stop_status then
-         wrk.thread:stop()
-      end
    end
 end
 
