@@ -90,7 +90,9 @@ def results_block(*, rows, figures, whats, meta: dict) -> str:
             BEGIN,
             "",
             f"- **Date:** {m['date']} ({m['seconds']:.0f} s for the whole run)",
-            f"- **Command:** `{m['command']}`" + (" (quick mode: short runs, rough figures)" if m["quick"] else ""),
+            f"- **Command:** `{m['command'].split(' (through')[0]}`"
+            + (" (through `make bench`)" if "(through make bench)" in m["command"] else "")
+            + (" (quick mode: short runs, rough figures)" if m["quick"] else ""),
             f"- **Machine:** {m['machine']['cores']} cores, {m['machine']['cpu']}, {m['machine']['memory']} RAM, "
             f"Linux {m['machine']['kernel']}; load average {m['load_before']} before, {m['load_after']} after",
             f"- **Server:** {m['versions']['server']} with {m['workers']} worker processes; "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -150,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "date": report.now(),
         "seconds": time.monotonic() - started,
-        "command": " ".join([".venv/bin/python -m bench.run", *argv]).strip(),
+        "command": shlex.join([".venv/bin/python", "-m", "bench.run", *argv])
+        + (" (through make bench)" if os.environ.get("MAKELEVEL") else ""),
         "quick": args.quick,
         "machine": report.machine(),
         "load_before": load_before,
