@@ -57,6 +57,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = User
+        # The password is hashed in _create, before the one save; the only
+        # post-generation step (teams) writes an M2M and needs no second save.
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
@@ -80,7 +82,6 @@ class UserFactory(factory.django.DjangoModelFactory):
         if role is not None:
             user.groups.add(role_group(role))
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        user.save()
         return user
 
     @factory.post_generation
