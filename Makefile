@@ -45,5 +45,11 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+ONLY ?=
+BENCH_ARGS ?=
+## make bench: the benchmark suite (not part of make test); ONLY=slots runs one row and its floors; a full run writes docs/benchmarks.md.
+bench: $(VENV)/.dev-installed
+	$(PY) -m bench.run $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3*
