@@ -6,8 +6,22 @@ class AppointmentsConfig(AppConfig):
     name = "appointments"
     verbose_name = _("Appointments")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_legal_texts, sender=self)
+
     def seed_demo(self, jobcenter) -> None:
         """Appointment types and the demo counsellor's weekly availability (idempotent)."""
         from appointments.demo import seed_appointments
 
         seed_appointments(jobcenter)
+
+
+def _ensure_legal_texts(sender, using="default", **kwargs) -> None:
+    """Legal texts are data that binding invitations need; a database flush
+    (tests, a reset) must not leave the portal without them."""
+    from appointments.legal_texts import ensure_meldeaufforderung_v1
+    from appointments.models import LegalNotice
+
+    ensure_meldeaufforderung_v1(LegalNotice)

@@ -26,7 +26,7 @@ from tests.factories import UserFactory, login
 THREADS = 50
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_books_one_slot_exactly_once_under_50_concurrent_requests():
     appointment_type = AppointmentTypeFactory()
     counsellor_with_hours(appointment_type, weekdays=[1])
