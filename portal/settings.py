@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "csp",
     "portal",
     "applications",
+    "casework",
     "appointments",
     "video",
 ]

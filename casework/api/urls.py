@@ -1,0 +1,2 @@
+app_name = "casework_api"
+urlpatterns: list = []

@@ -1,0 +1,37 @@
+"""Settings of the staff side, each with its default (read at call time so
+tests and Jobcenters can change them without code)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def inaction_deadline_months() -> int:
+    """Untätigkeitsklage, §88 SGG: a citizen may sue after 6 months without a decision."""
+    return int(getattr(settings, "CASEWORK_INACTION_DEADLINE_MONTHS", 6))
+
+
+def deadline_warning_months() -> tuple[int, int]:
+    """(warning, critical): the queue flags a case this many months before the §88 SGG clock runs out."""
+    warning, critical = getattr(settings, "CASEWORK_DEADLINE_WARNING_MONTHS", (2, 1))
+    return int(warning), int(critical)
+
+
+def document_request_default_days() -> int:
+    """Default deadline of a document request (Mitwirkung, §60 SGB I)."""
+    return int(getattr(settings, "CASEWORK_DOCUMENT_REQUEST_DAYS", 14))
+
+
+def reminder_days_before() -> int:
+    """A reminder goes out this many days before a document request's deadline."""
+    return int(getattr(settings, "CASEWORK_REMINDER_DAYS_BEFORE", 3))
+
+
+def counsellors_read_own_clients() -> bool:
+    """Placement counsellors may read (never change) the benefit applications of
+    their own clients. Off by default: need-to-know (§35 SGB I)."""
+    return bool(getattr(settings, "CASEWORK_COUNSELLORS_READ_OWN_CLIENTS", False))
+
+
+def decision_max_bytes() -> int:
+    return int(getattr(settings, "CASEWORK_DECISION_MAX_BYTES", 15 * 1024 * 1024))
