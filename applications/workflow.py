@@ -1,0 +1,155 @@
+"""The state machine of an application: the one table of allowed transitions.
+
+::
+
+    draft ──lodge──> lodged ──submit──> submitted ──> in_review ──> approved
+      │                │                    │           │  ^    └──> rejected
+      │                │                    │           v  │
+      │                │                    │   documents_requested
+      └─ (deleted)     └───────┴────────────┴───────────┴──> withdrawn (citizen)
+
+A citizen may lodge, submit and withdraw their own application; staff move it
+through review and decide; the system (actor ``None``: tasks, factories) may
+do anything the table allows. ``application_transition`` is the only code that
+changes ``Application.status``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.constants import ApplicationStatus as S
+from applications.constants import TimelineKind
+from applications.models import Application, StatusChange, TimelineEvent
+from portal.api.problems import Problem
+from portal.audit import audit_record
+from portal.constants import Role
+
+CITIZEN = "citizen"
+STAFF = "staff"
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    by: frozenset[str]
+
+
+def _t(source: str, target: str, *by: str) -> Transition:
+    return Transition(source, target, frozenset(by))
+
+
+UNDECIDED = (S.LODGED, S.SUBMITTED, S.IN_REVIEW, S.DOCUMENTS_REQUESTED)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(S.DRAFT, S.LODGED, CITIZEN),
+    _t(S.LODGED, S.SUBMITTED, CITIZEN),
+    _t(S.SUBMITTED, S.IN_REVIEW, STAFF),
+    _t(S.IN_REVIEW, S.DOCUMENTS_REQUESTED, STAFF),
+    _t(S.DOCUMENTS_REQUESTED, S.IN_REVIEW, STAFF),
+    _t(S.IN_REVIEW, S.APPROVED, STAFF),
+    _t(S.IN_REVIEW, S.REJECTED, STAFF),
+    *(_t(source, S.WITHDRAWN, CITIZEN) for source in UNDECIDED),
+)
+
+# Timestamp field set when a state is entered.
+STAMPS = {S.LODGED: "lodged_at", S.SUBMITTED: "submitted_at", S.APPROVED: "decided_at", S.REJECTED: "decided_at"}
+STAMPS[S.WITHDRAWN] = "withdrawn_at"
+# The citizen's timeline entry for entering a state; the reason is shown only where it is public.
+TIMELINE = {
+    S.LODGED: TimelineKind.LODGED,
+    S.SUBMITTED: TimelineKind.SUBMITTED,
+    S.IN_REVIEW: TimelineKind.IN_REVIEW,
+    S.DOCUMENTS_REQUESTED: TimelineKind.DOCUMENTS_REQUESTED,
+    S.APPROVED: TimelineKind.APPROVED,
+    S.REJECTED: TimelineKind.REJECTED,
+    S.WITHDRAWN: TimelineKind.WITHDRAWN,
+}
+PUBLIC_REASON = frozenset({S.REJECTED, S.WITHDRAWN})
+
+
+def side_of(actor, application: Application) -> str:
+    """Which side of the table ``actor`` acts on for ``application``."""
+    if actor is None:
+        return SYSTEM
+    if actor.pk == application.applicant_id:
+        return CITIZEN
+    if actor.has_role(Role.STAFF, Role.TEAM_LEAD) and actor.jobcenter_id == application.jobcenter_id:
+        return STAFF
+    return "none"
+
+
+def allowed_targets(status: str, side: str | None = None) -> list[str]:
+    """Next states from ``status``; for one side, or for anyone when ``side`` is None."""
+    return [t.target for t in TRANSITIONS if t.source == status and (side is None or side == SYSTEM or side in t.by)]
+
+
+def is_allowed(source: str, target: str, side: str) -> bool:
+    return target in allowed_targets(source, side)
+
+
+@transaction.atomic
+def application_transition(
+    *,
+    application: Application,
+    target: str,
+    actor,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    timeline_data: dict[str, Any] | None = None,
+) -> Application:
+    """Move ``application`` to ``target``.
+
+    1. Lock the row and re-read its status (a concurrent change wins, not us).
+    2. Same status: nothing changes, return it (repeat requests are harmless).
+    3. Check the table for the actor's side: 409 with the allowed next states.
+    4. Apply ``changes`` (fields the calling service computed), stamp the time,
+       bump the version, save.
+    5. Write the history row, the public timeline entry and the audit event.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    source = locked.status
+    if source == target:
+        return locked
+    side = side_of(actor, locked)
+    if not is_allowed(source, target, side):
+        allowed = allowed_targets(source, side)
+        raise Problem(
+            status=409,
+            code="transition_not_allowed",
+            detail=_("The application cannot go from “%(source)s” to “%(target)s”.")
+            % {"source": S(source).label, "target": S(target).label if target in S.values else target},
+            extra={"status": source, "allowed": allowed},
+        )
+
+    now = timezone.now()
+    fields = {"status": target, **(changes or {})}
+    if target in STAMPS:
+        fields.setdefault(STAMPS[target], now)
+    if target == S.WITHDRAWN:
+        fields["withdrawal_reason"] = reason
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*fields, "version", "updated_at"])
+
+    StatusChange.objects.create(application=locked, from_status=source, to_status=target, actor=actor, reason=reason)
+    data = dict(timeline_data or {})
+    if reason and target in PUBLIC_REASON:
+        data["reason"] = reason
+    TimelineEvent.objects.create(application=locked, kind=TIMELINE[target], data=data)
+    audit_record(
+        actor=actor,
+        action="application.transition",
+        obj=locked,
+        jobcenter=locked.jobcenter_id,
+        data={"from": source, "to": target},
+    )
+    return locked
