@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from applications.conf import app_settings
+
 
 def inaction_deadline_months() -> int:
-    """Untätigkeitsklage, §88 SGG: a citizen may sue after 6 months without a decision."""
-    return int(getattr(settings, "CASEWORK_INACTION_DEADLINE_MONTHS", 6))
+    """Untätigkeitsklage, §88 SGG: a citizen may sue after 6 months without a decision.
+    One setting for both sides: ``APPLICATION_DECISION_DEADLINE_MONTHS``."""
+    return app_settings.DECISION_DEADLINE_MONTHS
 
 
 def deadline_warning_months() -> tuple[int, int]:
@@ -18,8 +21,9 @@ def deadline_warning_months() -> tuple[int, int]:
 
 
 def document_request_default_days() -> int:
-    """Default deadline of a document request (Mitwirkung, §60 SGB I)."""
-    return int(getattr(settings, "CASEWORK_DOCUMENT_REQUEST_DAYS", 14))
+    """Default deadline of a document request (Mitwirkung, §60 SGB I), in days.
+    One setting for both sides: ``APPLICATION_DOCUMENT_REQUEST_DEADLINE_DAYS``."""
+    return app_settings.DOCUMENT_REQUEST_DEADLINE.days
 
 
 def reminder_days_before() -> int:
