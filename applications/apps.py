@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationsConfig(AppConfig):
     name = "applications"
+    verbose_name = _("Applications")
+
+    def personal_data(self, user) -> list[dict]:
+        """This app's part of the citizen's data export (Art. 15 DSGVO)."""
+        from applications.export import applications_personal_data
+
+        return applications_personal_data(user)

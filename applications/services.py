@@ -1,0 +1,535 @@
+"""Writes on applications. Views parse input, call one service, render output.
+
+Each service locks the application row, refuses what its state does not allow
+(409 problem), writes, records an audit event (ids only) and sends e-mail only
+after the commit. Status changes go through ``workflow.application_transition``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from applications import files
+from applications.checklist import checklist_keys
+from applications.completeness import missing_for
+from applications.constants import (
+    EDITABLE_STATUSES,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    OTHER_DOCUMENT,
+    ApplicationKind,
+    ApplicationStatus,
+    DocumentRequestStatus,
+    Relationship,
+    TimelineKind,
+)
+from applications.lodging import berlin_date, complete_by, effective_from
+from applications.models import (
+    Application,
+    AssetEntry,
+    BankAccount,
+    Document,
+    DocumentRequest,
+    HouseholdMember,
+    HousingCosts,
+    IncomeEntry,
+    Message,
+    ReferenceSequence,
+    TimelineEvent,
+)
+from applications.selectors import application_detail_queryset
+from applications.snapshot import build_snapshot, checksum
+from applications.workflow import application_transition
+from portal.api.problems import Problem
+from portal.audit import audit_record
+from portal.models import Jobcenter
+from portal.tasks import send_email
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _audit(actor, action: str, application: Application, **data: Any) -> None:
+    audit_record(actor=actor, action=action, obj=application, jobcenter=application.jobcenter_id, data=data)
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _lock_editable(application: Application) -> Application:
+    locked = _lock(application)
+    if locked.status not in EDITABLE_STATUSES:
+        raise Problem(
+            status=409,
+            code="application_submitted",
+            detail=_(
+                "This application was submitted and can no longer be changed. "
+                "Send changes to the Jobcenter as a message."
+            ),
+            extra={"status": locked.status},
+        )
+    return locked
+
+
+def _touch(application: Application) -> None:
+    """A change to the application or one of its parts: new version (ETag)."""
+    Application.objects.filter(pk=application.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    application.version += 1
+
+
+def application_link(application: Application) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "applications_api:application-detail", kwargs={"application_id": application.public_id}
+    )
+
+
+def _notify(application: Application, subject: str, body: str) -> None:
+    """E-mail the applicant after the commit: a reference and a link, no social data."""
+    user = application.applicant
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        message_subject = subject % {"reference": application.reference}
+        message_body = body % {"reference": application.reference, "link": application_link(application)}
+    to = [user.email]
+    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=message_subject, body=message_body))
+
+
+def timeline_record(*, application: Application, kind: str, data: dict | None = None) -> TimelineEvent:
+    """A public entry in the citizen's timeline (ids and dates only in ``data``)."""
+    return TimelineEvent.objects.create(application=application, kind=kind, data=data or {})
+
+
+# --- creating and lodging ---------------------------------------------------------------------
+def _open_application_conflict(open_app: Application) -> Problem:
+    return Problem(
+        status=409,
+        code="open_application_exists",
+        detail=_("You already have an open application. Continue that one instead of starting a new one."),
+        extra={
+            "open_application": {
+                "id": str(open_app.public_id),
+                "status": open_app.status,
+                "url": reverse("applications_api:application-detail", kwargs={"application_id": open_app.public_id}),
+            }
+        },
+    )
+
+
+def _jobcenter_for(jobcenter_id) -> Jobcenter:
+    if jobcenter_id:
+        jobcenter = Jobcenter.objects.filter(public_id=jobcenter_id).first()
+        if jobcenter is None:
+            raise Problem(
+                status=400,
+                code="validation",
+                detail=_("Some fields are invalid; see errors."),
+                errors={"jobcenter": [_("There is no Jobcenter with this id.")]},
+            )
+        return jobcenter
+    candidates = list(Jobcenter.objects.all()[:2])
+    if len(candidates) != 1:
+        raise Problem(
+            status=400,
+            code="validation",
+            detail=_("Some fields are invalid; see errors."),
+            errors={"jobcenter": [_("Choose the Jobcenter responsible for where you live.")]},
+        )
+    return candidates[0]
+
+
+def application_create(*, applicant, jobcenter_id=None, lodge: bool = False) -> Application:
+    """Start a first application (a draft), optionally lodging it at once.
+
+    1. Refuse a second open first application (409 with a link to the open one;
+       the partial unique index is the guarantee under concurrency).
+    2. Create the application with the applicant as first household member,
+       empty housing and bank sections; prefill the name from the account.
+    3. Lodge it in the same transaction when asked (secures the date).
+    """
+    jobcenter = _jobcenter_for(jobcenter_id)
+    open_app = Application.objects.filter(
+        applicant=applicant, kind=ApplicationKind.FIRST, status__in=OPEN_STATUSES
+    ).first()
+    if open_app is not None:
+        raise _open_application_conflict(open_app)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(jobcenter=jobcenter, applicant=applicant)
+            HouseholdMember.objects.create(
+                application=application,
+                relationship=Relationship.APPLICANT,
+                first_name=applicant.first_name[:100],
+                last_name=applicant.last_name[:100],
+            )
+            HousingCosts.objects.create(application=application)
+            BankAccount.objects.create(application=application)
+            timeline_record(application=application, kind=TimelineKind.CREATED)
+            _audit(applicant, "application.create", application)
+            if lodge:
+                application = application_lodge(application=application, actor=applicant)
+    except IntegrityError:
+        open_app = Application.objects.filter(
+            applicant=applicant, kind=ApplicationKind.FIRST, status__in=OPEN_STATUSES
+        ).first()
+        if open_app is None:
+            raise
+        raise _open_application_conflict(open_app) from None
+    return application
+
+
+def reference_next(*, jobcenter: Jobcenter, year: int) -> str:
+    """Next human-readable reference, e.g. ``KL-2026-000123`` (counted per Jobcenter and year).
+
+    The UPDATE locks the counter row until the transaction ends, so two
+    lodgings never get the same number.
+    """
+    sequence, _created = ReferenceSequence.objects.get_or_create(jobcenter=jobcenter, year=year)
+    ReferenceSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
+    sequence.refresh_from_db(fields=["last_number"])
+    return f"{jobcenter.reference_prefix}-{year}-{sequence.last_number:06d}"
+
+
+@transaction.atomic
+def application_lodge(*, application: Application, actor, at=None) -> Application:
+    """Secure the application date (§37 SGB II): ``lodged_at`` now, ``effective_from`` the
+    first of that Berlin month, ``complete_by`` a few weeks later, and a reference number.
+    Lodging twice changes nothing."""
+    locked = _lock(application)
+    if locked.lodged_at is not None:
+        return locked
+    lodged_at = at or timezone.now()
+    changes = {
+        "lodged_at": lodged_at,
+        "effective_from": effective_from(lodged_at),
+        "complete_by": complete_by(lodged_at),
+        "reference": reference_next(jobcenter=locked.jobcenter, year=berlin_date(lodged_at).year),
+    }
+    lodged = application_transition(
+        application=locked,
+        target=ApplicationStatus.LODGED,
+        actor=actor,
+        changes=changes,
+        timeline_data={"effective_from": changes["effective_from"].isoformat()},
+    )
+    _notify(
+        lodged,
+        _("Your application %(reference)s: date secured"),
+        _(
+            "Your application for Bürgergeld was received and your application date is secured.\n\n"
+            "Reference: %(reference)s\n\nPlease complete it here: %(link)s\n"
+        ),
+    )
+    return lodged
+
+
+# --- form sections ----------------------------------------------------------------------------
+def _save_fields(instance: models.Model, values: dict[str, Any]) -> list[str]:
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        instance.save(update_fields=changed)
+    return changed
+
+
+@transaction.atomic
+def section_update(
+    *, application: Application, actor, section: str, instance: models.Model, values: dict[str, Any]
+) -> list[str]:
+    """Save already validated ``values`` on one part of a draft (``instance``);
+    returns the names of the fields that changed."""
+    locked = _lock_editable(application)
+    if isinstance(instance, Application):
+        instance = locked
+    changed = _save_fields(instance, values)
+    if changed:
+        _touch(application)
+        _audit(actor, "application.update", locked, section=section, fields=sorted(changed))
+    return changed
+
+
+@transaction.atomic
+def personal_update(*, application: Application, actor, person: dict, address: dict) -> list[str]:
+    """The Hauptantrag's personal data (on the applicant member) and address (on the application)."""
+    locked = _lock_editable(application)
+    applicant = locked.members.get(relationship=Relationship.APPLICANT)
+    changed = _save_fields(applicant, person) + _save_fields(locked, address)
+    if changed:
+        _touch(application)
+        _audit(actor, "application.update", locked, section="personal", fields=sorted(changed))
+    return changed
+
+
+@transaction.atomic
+def member_add(*, application: Application, actor, values: dict[str, Any]) -> HouseholdMember:
+    locked = _lock_editable(application)
+    if values.get("relationship") == Relationship.APPLICANT:
+        raise Problem(
+            status=400,
+            code="validation",
+            detail=_("Some fields are invalid; see errors."),
+            errors={"relationship": [_("The applicant is already part of the household.")]},
+        )
+    position = (locked.members.aggregate(m=models.Max("position"))["m"] or 0) + 1
+    member = HouseholdMember.objects.create(application=locked, position=position, **values)
+    _touch(application)
+    _audit(actor, "application.member.add", locked, member=str(member.public_id))
+    return member
+
+
+@transaction.atomic
+def member_delete(*, application: Application, actor, member: HouseholdMember) -> None:
+    locked = _lock_editable(application)
+    if member.relationship == Relationship.APPLICANT:
+        raise Problem(
+            status=409,
+            code="applicant_required",
+            detail=_("The applicant cannot be removed from the household."),
+        )
+    member_id = str(member.public_id)
+    member.delete()  # with the person's income and asset entries
+    _touch(application)
+    _audit(actor, "application.member.delete", locked, member=member_id)
+
+
+@transaction.atomic
+def entry_add(
+    *, application: Application, actor, model: type[IncomeEntry | AssetEntry], values: dict[str, Any]
+) -> IncomeEntry | AssetEntry:
+    """An income (Anlage EK) or asset (Anlage VM) entry for one household member."""
+    locked = _lock_editable(application)
+    entry = model.objects.create(application=locked, **values)
+    flag = "has_income" if model is IncomeEntry else "has_assets"
+    if getattr(locked, flag) is not True:  # an entry answers the question "any income?"
+        setattr(locked, flag, True)
+        locked.save(update_fields=[flag])
+    _touch(application)
+    _audit(actor, f"application.{model._meta.model_name}.add", locked, entry=str(entry.public_id))
+    return entry
+
+
+@transaction.atomic
+def entry_delete(*, application: Application, actor, entry: IncomeEntry | AssetEntry) -> None:
+    locked = _lock_editable(application)
+    entry_id = str(entry.public_id)
+    entry.delete()
+    _touch(application)
+    _audit(actor, f"application.{entry._meta.model_name}.delete", locked, entry=entry_id)
+
+
+# --- documents --------------------------------------------------------------------------------
+def _check_document_target(locked: Application, checklist_key: str, document_request: DocumentRequest | None) -> None:
+    if document_request is not None:
+        if document_request.application_id != locked.pk or locked.status in FINAL_STATUSES:
+            raise Problem(
+                status=409,
+                code="document_request_closed",
+                detail=_("This application is closed; documents can no longer be added."),
+            )
+        if document_request.status != DocumentRequestStatus.OPEN:
+            raise Problem(
+                status=409,
+                code="document_request_closed",
+                detail=_("This request was already dealt with; documents can no longer be added to it."),
+                extra={"request_status": document_request.status},
+            )
+        return
+    if locked.status not in EDITABLE_STATUSES:
+        raise Problem(
+            status=409,
+            code="application_submitted",
+            detail=_(
+                "After submission, upload documents only in answer to a request of the Jobcenter, "
+                "or send them with a message."
+            ),
+            extra={"status": locked.status},
+        )
+    detail = application_detail_queryset().get(pk=locked.pk)
+    if checklist_key not in checklist_keys(detail):
+        raise Problem(
+            status=400,
+            code="validation",
+            detail=_("Some fields are invalid; see errors."),
+            errors={"checklist_key": [_("This is not an item of your checklist; use “other”.")]},
+        )
+
+
+def document_upload(
+    *,
+    application: Application,
+    actor,
+    upload: UploadedFile,
+    checklist_key: str = OTHER_DOCUMENT,
+    document_request: DocumentRequest | None = None,
+) -> Document:
+    """Attach a file to a checklist item (or "other"), or to a document request.
+
+    The file is checked first (``applications.files``), then stored under a
+    random name; if anything fails afterwards the stored file is removed again.
+    """
+    checked = files.check_upload(upload)
+    stored: str | None = None
+    try:
+        with transaction.atomic():
+            locked = _lock(application)
+            _check_document_target(locked, checklist_key, document_request)
+            stored = files.store(upload, checked)
+            document = Document.objects.create(
+                application=locked,
+                storage_name=stored,
+                original_name=checked.original_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                checklist_key=OTHER_DOCUMENT if document_request else checklist_key,
+                document_request=document_request,
+                uploaded_by=actor,
+            )
+            _touch(application)
+            if document_request is not None:
+                timeline_record(
+                    application=locked,
+                    kind=TimelineKind.DOCUMENTS_RECEIVED,
+                    data={"request": str(document_request.public_id)},
+                )
+            _audit(
+                actor,
+                "application.document.upload",
+                locked,
+                document=str(document.public_id),
+                request=str(document_request.public_id) if document_request else None,
+            )
+    except BaseException:
+        if stored:
+            files.discard(stored)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_delete(*, application: Application, actor, document: Document) -> None:
+    locked = _lock_editable(application)
+    name, document_id = document.storage_name, str(document.public_id)
+    document.delete()
+    _touch(application)
+    _audit(actor, "application.document.delete", locked, document=document_id)
+    transaction.on_commit(lambda: files.discard(name))
+
+
+# --- submission -------------------------------------------------------------------------------
+@transaction.atomic
+def application_submit(*, application: Application, actor) -> Application:
+    """Submit the application.
+
+    1. Lock the row. Already submitted (a repeated request): return it unchanged.
+    2. Anything still missing: 422 with the list.
+    3. Lodge it first if the citizen went straight to the full form (same date rules).
+    4. Freeze the data as a snapshot with its SHA-256, move to ``submitted``.
+    5. After the commit, e-mail a confirmation (reference and link only).
+    """
+    locked = _lock(application)
+    if locked.submitted_at is not None:
+        return locked
+    if locked.status not in EDITABLE_STATUSES:
+        return application_transition(application=locked, target=ApplicationStatus.SUBMITTED, actor=actor)  # 409
+    missing = missing_for(application_detail_queryset().get(pk=locked.pk))
+    if missing:
+        raise Problem(
+            status=422,
+            code="application_incomplete",
+            detail=_("Some information is still missing; see missing."),
+            extra={"missing": missing},
+        )
+    now = timezone.now()
+    if locked.lodged_at is None:
+        locked = application_lodge(application=locked, actor=actor, at=now)
+    detail = application_detail_queryset().get(pk=locked.pk)
+    detail.submitted_at = now
+    snapshot = build_snapshot(detail)
+    submitted = application_transition(
+        application=locked,
+        target=ApplicationStatus.SUBMITTED,
+        actor=actor,
+        changes={"submitted_at": now, "snapshot": snapshot, "snapshot_sha256": checksum(snapshot)},
+    )
+    _notify(
+        submitted,
+        _("Your application %(reference)s was submitted"),
+        _(
+            "Your application for Bürgergeld was submitted. Your receipt is waiting for you in the portal.\n\n"
+            "Reference: %(reference)s\n\nOpen your application: %(link)s\n"
+        ),
+    )
+    return submitted
+
+
+def application_withdraw(*, application: Application, actor, reason: str) -> Application:
+    """The citizen withdraws the application (until it is decided)."""
+    withdrawn = application_transition(
+        application=application, target=ApplicationStatus.WITHDRAWN, actor=actor, reason=reason
+    )
+    return withdrawn
+
+
+@transaction.atomic
+def application_delete_draft(*, application: Application, actor) -> None:
+    """Delete a draft that was never lodged, with its uploads. Lodged applications stay."""
+    locked = _lock(application)
+    if locked.status != ApplicationStatus.DRAFT or locked.lodged_at is not None:
+        raise Problem(
+            status=409,
+            code="application_lodged",
+            detail=_("A lodged application cannot be deleted. You can withdraw it instead."),
+            extra={"status": locked.status},
+        )
+    names = list(locked.documents.values_list("storage_name", flat=True))
+    _audit(actor, "application.delete", locked, documents=len(names))
+    locked.delete()
+    transaction.on_commit(lambda: [files.discard(name) for name in names])
+
+
+# --- Postfach ---------------------------------------------------------------------------------
+@transaction.atomic
+def message_post(*, application: Application, actor, body: str, from_jobcenter: bool = False) -> Message:
+    """A message in the application's Postfach thread (either side)."""
+    locked = _lock(application)
+    if locked.lodged_at is None:
+        raise Problem(
+            status=409,
+            code="application_not_lodged",
+            detail=_("Lodge your application first; then you can write to the Jobcenter."),
+        )
+    message = Message.objects.create(application=locked, author=actor, body=body, from_jobcenter=from_jobcenter)
+    _audit(actor, "application.message.create", locked, message=str(message.public_id))
+    if from_jobcenter:
+        timeline_record(
+            application=locked, kind=TimelineKind.MESSAGE_FROM_JOBCENTER, data={"message": str(message.public_id)}
+        )
+        _notify(
+            locked,
+            _("New message about your application %(reference)s"),
+            _("You have a new message from the Jobcenter about %(reference)s.\n\nRead it here: %(link)s\n"),
+        )
+    return message
+
+
+def messages_mark_read(*, application: Application, actor, by_jobcenter: bool = False) -> int:
+    """Mark the other side's messages as read; returns how many were unread."""
+    now = timezone.now()
+    if by_jobcenter:
+        count = application.messages.filter(from_jobcenter=False, read_by_jobcenter_at__isnull=True).update(
+            read_by_jobcenter_at=now
+        )
+    else:
+        count = application.messages.filter(from_jobcenter=True, read_by_citizen_at__isnull=True).update(
+            read_by_citizen_at=now
+        )
+    if count:
+        _audit(actor, "application.message.read", application, count=count)
+    return count
