@@ -21,6 +21,7 @@ SUBMITTED_OR_LATER = {
     ApplicationStatus.DOCUMENTS_REQUESTED,
     ApplicationStatus.APPROVED,
     ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,  # withdrawn after submission (the queue never shows earlier ones)
 }
 
 
@@ -41,6 +42,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         lambda o: o.lodged_at + timedelta(days=20)
         if o.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
         else None
+    )
+    withdrawn_at = factory.LazyAttribute(
+        lambda o: o.lodged_at + timedelta(days=5) if o.status == ApplicationStatus.WITHDRAWN else None
     )
     snapshot = factory.LazyAttribute(lambda o: {"applicant": {"last_name": o.surname}} if o.submitted_at else None)
 
