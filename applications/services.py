@@ -73,7 +73,7 @@ def _lock_editable(application: Application) -> Application:
                 "This application was submitted and can no longer be changed. "
                 "Send changes to the Jobcenter as a message."
             ),
-            extra={"status": locked.status},
+            extra={"application_status": locked.status},
         )
     return locked
 
@@ -348,7 +348,7 @@ def _check_document_target(locked: Application, checklist_key: str, document_req
                 "After submission, upload documents only in answer to a request of the Jobcenter, "
                 "or send them with a message."
             ),
-            extra={"status": locked.status},
+            extra={"application_status": locked.status},
         )
     detail = application_detail_queryset().get(pk=locked.pk)
     if checklist_key not in checklist_keys(detail):
@@ -486,7 +486,7 @@ def application_delete_draft(*, application: Application, actor) -> None:
             status=409,
             code="application_lodged",
             detail=_("A lodged application cannot be deleted. You can withdraw it instead."),
-            extra={"status": locked.status},
+            extra={"application_status": locked.status},
         )
     names = list(locked.documents.values_list("storage_name", flat=True))
     _audit(actor, "application.delete", locked, documents=len(names))

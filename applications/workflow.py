@@ -126,7 +126,7 @@ def application_transition(
             code="transition_not_allowed",
             detail=_("The application cannot go from “%(source)s” to “%(target)s”.")
             % {"source": S(source).label, "target": S(target).label if target in S.values else target},
-            extra={"status": source, "allowed": allowed},
+            extra={"application_status": source, "allowed": allowed},
         )
 
     now = timezone.now()
