@@ -74,5 +74,5 @@ def ensure_undecided(application: Application) -> None:
             status=409,
             code="case_closed",
             detail=_("This application is already decided or withdrawn."),
-            extra={"current_status": application.status},
+            extra={"application_status": application.status},
         )

@@ -278,7 +278,7 @@ def _closed_request(request: DocumentRequest) -> Problem:
         status=409,
         code="document_request_closed",
         detail=_("This document request is already closed."),
-        extra={"current_status": request.status},
+        extra={"request_status": request.status},
     )
 
 
