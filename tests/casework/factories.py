@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from applications.constants import ApplicationStatus, Relationship
 from applications.lodging import effective_from
-from applications.models import Application, HouseholdMember
+from applications.models import Application, BankAccount, HouseholdMember, HousingCosts
 from tests.factories import JobcenterFactory, UserFactory
 
 SUBMITTED_OR_LATER = {
@@ -58,6 +58,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         HouseholdMember.objects.create(
             application=application, relationship=Relationship.APPLICANT, first_name="Alex", last_name=surname
         )
+        # Like ``application_create``: the sections every application has from the start.
+        HousingCosts.objects.create(application=application)
+        BankAccount.objects.create(application=application)
         for n in range(household_size - 1):
             HouseholdMember.objects.create(
                 application=application, relationship=Relationship.CHILD, first_name=f"Kind {n}", last_name=surname
