@@ -3,7 +3,6 @@ social data (Sozialgeheimnis). Sent after the commit through the task worker."""
 
 from __future__ import annotations
 
-from applications.services import application_link
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from applications.models import Application
+from applications.services import application_link
 from portal.tasks import send_email
 
 

@@ -14,7 +14,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from applications.services import message_post, messages_mark_read, timeline_record
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from applications import files
 from applications.constants import ApplicationStatus, DocumentRequestStatus, Relationship, TimelineKind
 from applications.models import Application, DocumentRequest, HouseholdMember, Message
+from applications.services import message_post, messages_mark_read, timeline_record
 from applications.workflow import application_transition
 from casework import conf, legal, notify
 from casework.access import UNDECIDED, ensure_may_work, ensure_undecided

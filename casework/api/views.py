@@ -6,8 +6,6 @@ Every read of an application, a document or a message writes an audit event
 
 from __future__ import annotations
 
-from applications.selectors import application_get_for_owner, child_get, documents_for, messages_for
-from applications.services import messages_mark_read
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.utils import timezone
@@ -20,6 +18,8 @@ from rest_framework.views import APIView
 
 from applications import files
 from applications.models import Application, Document, DocumentRequest, Message, StatusChange
+from applications.selectors import application_get_for_owner, child_get, documents_for, messages_for
+from applications.services import messages_mark_read
 from applications.workflow import STAFF, allowed_targets
 from casework import conf, selectors, services
 from casework.access import (

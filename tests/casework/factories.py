@@ -39,9 +39,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         lambda o: o.lodged_at + timedelta(hours=1) if o.status in SUBMITTED_OR_LATER else None
     )
     decided_at = factory.LazyAttribute(
-        lambda o: o.lodged_at + timedelta(days=20)
-        if o.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
-        else None
+        lambda o: (
+            o.lodged_at + timedelta(days=20)
+            if o.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
+            else None
+        )
     )
     withdrawn_at = factory.LazyAttribute(
         lambda o: o.lodged_at + timedelta(days=5) if o.status == ApplicationStatus.WITHDRAWN else None

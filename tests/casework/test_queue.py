@@ -36,16 +36,29 @@ def test_it_shows_what_staff_need_to_triage(org, api_for):
         jobcenter=org.a, surname="Lange", household_size=4, lodged_at=timezone.now() - timedelta(days=130)
     )
     DocumentRequest.objects.create(
-        application=app, description="x", legal_basis="y", consequences_text="z", consequences_version="1",
+        application=app,
+        description="x",
+        legal_basis="y",
+        consequences_text="z",
+        consequences_version="1",
         deadline=timezone.localdate() - timedelta(days=1),
     )
     DocumentRequest.objects.create(
-        application=app, description="x", legal_basis="y", consequences_text="z", consequences_version="1",
+        application=app,
+        description="x",
+        legal_basis="y",
+        consequences_text="z",
+        consequences_version="1",
         deadline=timezone.localdate() + timedelta(days=5),
     )
     DocumentRequest.objects.create(
-        application=app, description="x", legal_basis="y", consequences_text="z", consequences_version="1",
-        deadline=timezone.localdate() - timedelta(days=5), status=DocumentRequestStatus.FULFILLED,
+        application=app,
+        description="x",
+        legal_basis="y",
+        consequences_text="z",
+        consequences_version="1",
+        deadline=timezone.localdate() - timedelta(days=5),
+        status=DocumentRequestStatus.FULFILLED,
     )
     Message.objects.create(application=app, body="Hallo", from_jobcenter=False)
     Message.objects.create(application=app, body="Antwort", from_jobcenter=True)
@@ -92,8 +105,12 @@ def test_it_filters(org, api_for, query, expected, settings):
         "approved": ApplicationFactory(jobcenter=org.a, status="approved", lodged_at=at((3, 1))),
     }
     DocumentRequest.objects.create(
-        application=apps["review"], description="x", legal_basis="y", consequences_text="z",
-        consequences_version="1", deadline=timezone.localdate() - timedelta(days=1),
+        application=apps["review"],
+        description="x",
+        legal_basis="y",
+        consequences_text="z",
+        consequences_version="1",
+        deadline=timezone.localdate() - timedelta(days=1),
     )
     names = {str(v.public_id): k for k, v in apps.items()}
     got = [names[i] for i in ids(api_for(org.staff).get(URL, query))]
@@ -137,7 +154,9 @@ def test_it_pages_with_a_cursor(org, api_for):
 def test_it_does_not_grow_queries_with_the_page_size(org, api_for):
     now = timezone.now()
     for n in range(25):
-        app = ApplicationFactory(jobcenter=org.a, household_size=2, lodged_at=now - timedelta(days=n), assigned_to=org.staff)
+        app = ApplicationFactory(
+            jobcenter=org.a, household_size=2, lodged_at=now - timedelta(days=n), assigned_to=org.staff
+        )
         Message.objects.create(application=app, body="?", from_jobcenter=False)
     client = api_for(org.staff)
     client.get(URL)  # routes all 25 (one-off writes)
