@@ -243,7 +243,7 @@ class NoteOut(serializers.Serializer):
         }
 
 
-class MessageIn(serializers.Serializer):
+class StaffMessageIn(serializers.Serializer):
     body = serializers.CharField()
 
     def validate_body(self, value):

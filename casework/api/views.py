@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -155,6 +156,7 @@ class UnreadCounts(APIView):
 
     permission_classes = [IsStaff]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(selectors.unread_counts_for_staff(user=request.user))
 
@@ -164,6 +166,7 @@ class Stats(APIView):
 
     permission_classes = [IsStaff]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(selectors.queue_stats(jobcenter_id=request.user.jobcenter_id, now=timezone.now()))
 
@@ -175,6 +178,7 @@ class CaseDetail(APIView):
 
     permission_classes = [MayReadQueue]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
         user = request.user
         today = selectors.today_in_berlin()
@@ -261,6 +265,7 @@ class Release(APIView):
 
     permission_classes = [IsStaff]
 
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, application_id):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         check_if_match(request, application)
@@ -309,6 +314,7 @@ class DecisionView(APIView):
     permission_classes = [IsStaff]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
         application = application_get_for_staff(user=request.user, public_id=application_id)
         decision = Decision.objects.filter(application=application).first()
@@ -340,6 +346,7 @@ def decision_file_response(decision: Decision) -> FileResponse:
 class DecisionDocument(APIView):
     permission_classes = [IsStaff]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
         application = application_get_for_staff(user=request.user, public_id=application_id)
         decision = Decision.objects.filter(application=application).first()
@@ -354,6 +361,7 @@ class DocumentDownload(APIView):
 
     permission_classes = [IsStaff]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id, document_id):
         application = application_get_for_staff(user=request.user, public_id=application_id)
         document = child_get(queryset=documents_for(application=application), public_id=document_id)
@@ -375,6 +383,7 @@ class DocumentRequests(APIView):
 
     permission_classes = [IsStaff]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
         application = application_get_for_staff(user=request.user, public_id=application_id)
         audit_read(request.user, "application.document_requests.read", application)
@@ -397,6 +406,7 @@ class DocumentRequestAction(APIView):
     permission_classes = [IsStaff]
     action = "accept"
 
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, application_id, request_id):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         document_request = child_get(queryset=application.document_requests.all(), public_id=request_id)
@@ -418,6 +428,7 @@ class Notes(APIView):
 
     permission_classes = [IsStaff]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
         application = application_get_for_staff(user=request.user, public_id=application_id)
         audit_read(request.user, "application.notes.read", application)
@@ -437,6 +448,7 @@ class Messages(APIView):
 
     permission_classes = [IsStaff]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
         application = application_get_for_staff(user=request.user, public_id=application_id)
         audit_read(request.user, "application.messages.read", application)
@@ -444,10 +456,10 @@ class Messages(APIView):
         messages = messages_for(application=application).select_related("author")
         return Response([s.MessageOut(m).data for m in messages])
 
-    @extend_schema(request=s.MessageIn, responses={201: s.MessageOut})
+    @extend_schema(request=s.StaffMessageIn, responses={201: s.MessageOut})
     def post(self, request, application_id):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
-        data = _parse(s.MessageIn, request.data)
+        data = _parse(s.StaffMessageIn, request.data)
         message = services.staff_message_send(application=application, actor=request.user, body=data["body"])
         message = Message.objects.select_related("author").get(pk=message.pk)
         return Response(s.MessageOut(message).data, status=201)
@@ -457,6 +469,7 @@ class Messages(APIView):
 class CitizenDecision(APIView):
     """The applicant reads the decision on their application (no staff-internal fields)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
         application = application_get_for_owner(user=request.user, public_id=application_id)
         decision = Decision.objects.filter(application=application).first()
@@ -466,6 +479,7 @@ class CitizenDecision(APIView):
 
 
 class CitizenDecisionDocument(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
         application = application_get_for_owner(user=request.user, public_id=application_id)
         decision = Decision.objects.filter(application=application).first()
