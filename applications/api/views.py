@@ -121,7 +121,7 @@ class ApplicationList(CitizenView):
 
 
 class ApplicationDetail(CitizenView):
-    @extend_schema(responses=ANY)
+    @extend_schema(responses=ANY, operation_id="applications_detail")
     def get(self, request, application_id):
         """Everything, plus ``missing``: what still blocks submission (field path and reason)."""
         application = self.application(application_id, detail=True)
@@ -129,6 +129,7 @@ class ApplicationDetail(CitizenView):
         data["unread_messages"] = unread_for_citizen(application=application)
         return with_etag(Response(data), application)
 
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, application_id):
         """Delete a draft that was never lodged (409 otherwise)."""
         application = self.application(application_id)
@@ -233,7 +234,7 @@ class HouseholdList(CitizenView):
 
 
 class MemberDetail(CitizenView):
-    @extend_schema(responses=ANY)
+    @extend_schema(responses=ANY, operation_id="applications_household_member")
     def get(self, request, application_id, member_id):
         application = self.application(application_id)
         member = member_get(application=application, public_id=member_id)
@@ -251,6 +252,7 @@ class MemberDetail(CitizenView):
         section_update(application=application, actor=request.user, section="household", instance=member, values=values)
         return self.saved(output.member_out(member, application), rejected, application)
 
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, application_id, member_id):
         application = self.application(application_id)
         member = member_get(application=application, public_id=member_id)
@@ -346,7 +348,7 @@ class EntriesSection(_EntriesMixin, CitizenView):
         application = self.application(application_id)
         return self.respond(self.section_out(application), application)
 
-    @extend_schema(responses=ANY)
+    @extend_schema(request=ANY, responses=ANY)
     def patch(self, request, application_id):
         """Answer the question ``has_income`` / ``has_assets`` (true, false or null)."""
         application = self.application(application_id)
@@ -359,7 +361,7 @@ class EntriesSection(_EntriesMixin, CitizenView):
 
 
 class EntryList(_EntriesMixin, CitizenView):
-    @extend_schema(responses=ANY)
+    @extend_schema(request=ANY, responses=ANY)
     def post(self, request, application_id):
         """Add an entry (``member`` and ``kind`` are required; amounts may follow later)."""
         application = self.application(application_id)
@@ -380,7 +382,7 @@ class EntryDetail(_EntriesMixin, CitizenView):
         application = self.application(application_id)
         return self.respond(output.entry_out(self.entry(application, entry_id)), application)
 
-    @extend_schema(responses=ANY)
+    @extend_schema(request=ANY, responses=ANY)
     def patch(self, request, application_id, entry_id):
         application = self.application(application_id)
         entry = self.entry(application, entry_id)
@@ -389,6 +391,7 @@ class EntryDetail(_EntriesMixin, CitizenView):
         section_update(application=application, actor=request.user, section=self.section, instance=entry, values=values)
         return self.saved(output.entry_out(entry), rejected, application)
 
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, application_id, entry_id):
         application = self.application(application_id)
         entry = self.entry(application, entry_id)
@@ -447,12 +450,13 @@ class DocumentList(CitizenView):
 
 
 class DocumentDetail(CitizenView):
-    @extend_schema(responses=ANY)
+    @extend_schema(responses=ANY, operation_id="applications_documents_detail")
     def get(self, request, application_id, document_id):
         application = self.application(application_id)
         document = child_get(queryset=documents_for(application=application), public_id=document_id)
         return Response(output.document_out(document, application))
 
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, application_id, document_id):
         """Remove an upload (only before submission)."""
         application = self.application(application_id)
@@ -487,7 +491,7 @@ class DocumentRequestList(CitizenView):
 
 
 class DocumentRequestDetail(CitizenView):
-    @extend_schema(responses=ANY)
+    @extend_schema(responses=ANY, operation_id="applications_document_requests_detail")
     def get(self, request, application_id, request_id):
         application = self.application(application_id)
         item = child_get(queryset=document_requests_for(application=application), public_id=request_id)

@@ -29,7 +29,7 @@ DROP FUNCTION IF EXISTS portal_auditevent_append_only();
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD, params=None)  # the SQL holds a literal %
+        schema_editor.execute(FORWARD, params=None)
 
 
 def backward(apps, schema_editor):

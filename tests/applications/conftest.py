@@ -4,9 +4,8 @@ import io
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from tests.factories import JobcenterFactory, UserFactory, login
+from tests.factories import JobcenterFactory
 
 # The smallest files filetype recognises by content.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -94,21 +93,7 @@ def fill_through_api(client, app_id: str) -> None:
         assert response.json()["rejected"] == {}, response.json()
 
 
-# Until the foundation's factory fix (passwords saved at create) is on main, save
-# the user again so the session's auth hash matches the stored password.
-@pytest.fixture
-def citizen(db):
-    user = UserFactory(citizen=True)
-    user.save()
-    return user
-
-
-@pytest.fixture
-def api_for():
-    def make(user, *, mfa: bool = True) -> APIClient:
-        user.save()
-        client = APIClient()
-        login(client, user, mfa=mfa)
-        return client
-
-    return make
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories create many users; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

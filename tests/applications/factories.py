@@ -87,7 +87,6 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         )
         submitted = factory.Trait(
             lodged=True,
-            complete=True,
             status=ApplicationStatus.SUBMITTED,
             submitted_at=factory.LazyAttribute(lambda o: o.lodged_at),
         )
@@ -127,8 +126,10 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def frozen(obj, create, extracted, **kwargs):
-        """Submitted applications carry their snapshot, as ``application_submit`` leaves them."""
+        """Submitted applications are complete and carry their snapshot, as ``application_submit``
+        leaves them. (Traits cannot switch on a post-generation hook, so this one fills the form.)"""
         if create and obj.submitted_at is not None:
+            fill_complete(obj)
             snapshot = build_snapshot(application_detail_queryset().get(pk=obj.pk))
             Application.objects.filter(pk=obj.pk).update(snapshot=snapshot, snapshot_sha256=checksum(snapshot))
             obj.snapshot, obj.snapshot_sha256 = snapshot, checksum(snapshot)

@@ -1,0 +1,485 @@
+"""Thin views: parse with a serializer, call one service or selector, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from appointments import selectors, services
+from appointments.api.serializers import (
+    AppointmentOut,
+    AppointmentTypeOut,
+    AvailabilityExceptionIO,
+    AvailabilityIn,
+    AvailabilityRuleIO,
+    BookIn,
+    CancelIn,
+    DateRangeIn,
+    InvitationIn,
+    RequestChangeIn,
+    RescheduleIn,
+    SlotQueryIn,
+    StatsRangeIn,
+)
+from appointments.availability import zone
+from appointments.constants import BERLIN, AppointmentStatus, InvitationResponse
+from appointments.ics import appointment_ics
+from appointments.models import AppointmentType, AvailabilityException, AvailabilityRule, CounsellorProfile
+from portal.api.conditional import check_if_match, with_etag
+from portal.api.idempotency import idempotent
+from portal.api.pagination import PagePagination
+from portal.api.permissions import IsCitizen, IsCounsellor, IsStaff
+from portal.api.problems import Problem
+from portal.audit import audit_record
+from portal.constants import Role
+from portal.models import Location, User
+
+
+def _field_error(field: str, message: str) -> Problem:
+    return Problem(
+        status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
+    )
+
+
+def _type_or_400(public_id, *, jobcenter_id: int | None = None) -> AppointmentType:
+    types = AppointmentType.objects.select_related("jobcenter", "team").filter(public_id=public_id, is_active=True)
+    if jobcenter_id is not None:
+        types = types.filter(jobcenter_id=jobcenter_id)
+    appointment_type = types.first()
+    if appointment_type is None:
+        raise _field_error("appointment_type", _("Unknown appointment type."))
+    return appointment_type
+
+
+def _counsellor_or_400(public_id, appointment_type: AppointmentType) -> User | None:
+    if public_id is None:
+        return None
+    counsellor = User.objects.filter(
+        public_id=public_id, groups__name=Role.COUNSELLOR, jobcenter_id=appointment_type.jobcenter_id
+    ).first()
+    if counsellor is None:
+        raise _field_error("counsellor", _("Unknown counsellor."))
+    return counsellor
+
+
+def _range(request, *, default_days: int) -> tuple:
+    today = timezone.localdate()
+    data = {
+        "from": request.query_params.get("from") or today.isoformat(),
+        "to": request.query_params.get("to") or (today + timedelta(days=default_days)).isoformat(),
+    }
+    serializer = DateRangeIn(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data["from"], serializer.validated_data["to"]
+
+
+# --- Public ---------------------------------------------------------------------
+
+
+class AppointmentTypeList(generics.ListAPIView):
+    """Appointment types anyone can see (``?jobcenter=<slug>`` to narrow down)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    serializer_class = AppointmentTypeOut
+
+    @extend_schema(parameters=[OpenApiParameter("jobcenter", str, required=False)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.appointment_types_visible(jobcenter_slug=self.request.query_params.get("jobcenter"))
+
+
+class SlotList(APIView):
+    """Free slots of one appointment type, at most 31 days per query, times in Berlin time."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(parameters=[SlotQueryIn], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        query = SlotQueryIn(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        appointment_type = _type_or_400(params["appointment_type"])
+        location_id = None
+        if "location" in params:
+            location_id = (
+                Location.objects.filter(public_id=params["location"], jobcenter_id=appointment_type.jobcenter_id)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if location_id is None:
+                raise _field_error("location", _("Unknown location."))
+        counsellor = _counsellor_or_400(params.get("counsellor"), appointment_type)
+        slots, counsellors = selectors.slots_for_type(
+            appointment_type=appointment_type,
+            first=params["from"],
+            last=params["to"],
+            channel=params.get("channel"),
+            language=params.get("language"),
+            location_id=location_id,
+            counsellor_ids=[counsellor.pk] if counsellor else None,
+        )
+        locations = {loc.pk: loc for loc in Location.objects.filter(pk__in={s.location for s in slots if s.location})}
+        berlin = zone(BERLIN)
+        results = [
+            {
+                "start": slot.start.astimezone(berlin).isoformat(),
+                "end": slot.end.astimezone(berlin).isoformat(),
+                "counsellor": {
+                    "id": str(counsellors[slot.counsellor].public_id),
+                    "name": counsellors[slot.counsellor].get_full_name(),
+                },
+                "location": (
+                    {"id": str(locations[slot.location].public_id), "name": locations[slot.location].name}
+                    if slot.location
+                    else None
+                ),
+                "channel": slot.channel,
+            }
+            for slot in slots
+        ]
+        return Response(
+            {"appointment_type": str(appointment_type.public_id), "count": len(results), "results": results}
+        )
+
+
+# --- Citizens and counsellors ---------------------------------------------------------
+
+
+class AppointmentListCreate(APIView):
+    """GET: my appointments (as citizen or counsellor). POST: a citizen books a slot."""
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsCitizen()]
+        return super().get_permissions()
+
+    @extend_schema(
+        responses=AppointmentOut(many=True),
+        parameters=[
+            OpenApiParameter("status", str, required=False),
+            OpenApiParameter("upcoming", bool, required=False),
+        ],
+    )
+    def get(self, request):
+        appointments = selectors.appointments_for_user(user=request.user)
+        wanted = request.query_params.get("status")
+        if wanted:
+            if wanted not in AppointmentStatus.values:
+                raise _field_error("status", _("Unknown status."))
+            appointments = appointments.filter(status=wanted)
+        if request.query_params.get("upcoming") in ("1", "true"):
+            appointments = appointments.filter(end__gt=timezone.now())
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(appointments, request, view=self)
+        return paginator.get_paginated_response(AppointmentOut(page, many=True).data)
+
+    @extend_schema(request=BookIn, responses={201: AppointmentOut})
+    @idempotent
+    def post(self, request):
+        data = BookIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        appointment_type = _type_or_400(params["appointment_type"])
+        appointment = services.appointment_book(
+            citizen=request.user,
+            appointment_type=appointment_type,
+            start=params["start"],
+            channel=params["channel"],
+            counsellor=_counsellor_or_400(params.get("counsellor"), appointment_type),
+            language=params.get("language"),
+            application_public_id=params.get("application"),
+            note=params.get("note", ""),
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:255],
+        )
+        response = Response(AppointmentOut(appointment).data, status=status.HTTP_201_CREATED)
+        response["Location"] = f"/api/v1/appointments/{appointment.public_id}/"
+        return with_etag(response, appointment)
+
+
+class AppointmentDetail(APIView):
+    @extend_schema(responses=AppointmentOut)
+    def get(self, request, public_id):
+        appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
+        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+
+
+class AppointmentCancel(APIView):
+    """Cancel (citizen: self-booked only, until the cutoff; counsellor: before the start)."""
+
+    @extend_schema(request=CancelIn, responses=AppointmentOut)
+    def post(self, request, public_id):
+        appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
+        check_if_match(request, appointment)
+        data = CancelIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        appointment = services.appointment_cancel(
+            appointment=appointment, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+
+
+class AppointmentReschedule(APIView):
+    """Move to another free slot; the old one is released only when the new one is held."""
+
+    @extend_schema(request=RescheduleIn, responses=AppointmentOut)
+    def post(self, request, public_id):
+        appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
+        check_if_match(request, appointment)
+        data = RescheduleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        appointment = services.appointment_reschedule(
+            appointment=appointment, actor=request.user, start=data.validated_data["start"]
+        )
+        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+
+
+class AppointmentIcs(APIView):
+    """The appointment as an iCalendar file (RFC 5545)."""
+
+    @extend_schema(responses={(200, "text/calendar"): str})
+    def get(self, request, public_id):
+        appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
+        response = HttpResponse(appointment_ics(appointment), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="termin.ics"'
+        return response
+
+
+class _CounsellorAction(APIView):
+    permission_classes = [IsCounsellor]
+    target = ""
+
+    @extend_schema(request=None, responses=AppointmentOut)
+    def post(self, request, public_id):
+        appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
+        if appointment.counsellor_id != request.user.pk:
+            raise Problem(status=403, code="role_required", detail=_("Only the counsellor can record attendance."))
+        appointment = services.appointment_mark(appointment=appointment, actor=request.user, status=self.target)
+        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+
+
+class AppointmentAttended(_CounsellorAction):
+    target = AppointmentStatus.ATTENDED
+
+
+class AppointmentNoShow(_CounsellorAction):
+    target = AppointmentStatus.NO_SHOW
+
+
+class _InvitationAnswer(APIView):
+    permission_classes = [IsCitizen]
+    response = ""
+
+    def _answer(self, request, public_id, note: str):
+        appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
+        if appointment.citizen_id != request.user.pk:
+            raise Problem(status=403, code="role_required", detail=_("Only the invited citizen can answer."))
+        appointment = services.invitation_respond(
+            appointment=appointment, citizen=request.user, response=self.response, note=note
+        )
+        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+
+
+class InvitationConfirm(_InvitationAnswer):
+    """The citizen confirms a binding invitation."""
+
+    response = InvitationResponse.CONFIRMED
+
+    @extend_schema(request=None, responses=AppointmentOut)
+    def post(self, request, public_id):
+        return self._answer(request, public_id, "")
+
+
+class InvitationRequestChange(_InvitationAnswer):
+    """The citizen asks for another date, with a reason; staff answer by moving or keeping it."""
+
+    response = InvitationResponse.CHANGE_REQUESTED
+
+    @extend_schema(request=RequestChangeIn, responses=AppointmentOut)
+    def post(self, request, public_id):
+        data = RequestChangeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._answer(request, public_id, data.validated_data["note"])
+
+
+# --- Counsellor ---------------------------------------------------------------------
+
+
+def _availability_body(counsellor: User, profile: CounsellorProfile) -> dict:
+    rules = AvailabilityRule.objects.filter(counsellor=counsellor).select_related("location")
+    exceptions = AvailabilityException.objects.filter(counsellor=counsellor).select_related("location")
+    return {
+        "languages": profile.languages,
+        "timezone": profile.timezone,
+        "rules": AvailabilityRuleIO(rules, many=True).data,
+        "exceptions": AvailabilityExceptionIO(exceptions, many=True).data,
+    }
+
+
+class CounsellorAvailability(APIView):
+    """The counsellor's weekly rules (wall time) and exceptions; PUT replaces them all."""
+
+    permission_classes = [IsCounsellor]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        profile, _created = CounsellorProfile.objects.get_or_create(user=request.user)
+        return with_etag(Response(_availability_body(request.user, profile)), profile)
+
+    @extend_schema(request=AvailabilityIn, responses=OpenApiTypes.OBJECT)
+    def put(self, request):
+        profile, _created = CounsellorProfile.objects.get_or_create(user=request.user)
+        check_if_match(request, profile)
+        data = AvailabilityIn(data=request.data, locations=Location.objects.filter(jobcenter=request.user.jobcenter_id))
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        profile = services.availability_replace(
+            counsellor=request.user,
+            rules=params["rules"],
+            exceptions=params["exceptions"],
+            languages=params.get("languages"),
+        )
+        return with_etag(Response(_availability_body(request.user, profile)), profile)
+
+
+class CounsellorAgenda(APIView):
+    """The counsellor's appointments in a date range (default: the next 7 days), with outcomes."""
+
+    permission_classes = [IsCounsellor]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
+        responses=AppointmentOut(many=True),
+    )
+    def get(self, request):
+        first, last = _range(request, default_days=7)
+        start, end = selectors.day_range_utc(first, last)
+        appointments = selectors.agenda_for_counsellor(counsellor=request.user, start=start, end=end)
+        return Response(
+            {"from": first, "to": last, "results": AppointmentOut(appointments, many=True).data},
+        )
+
+
+# --- Staff: invitations and figures ---------------------------------------------------
+
+
+def _citizen_or_400(public_id, staff: User) -> User:
+    """A citizen of the staff member's Jobcenter, or one not yet assigned to any."""
+    citizen = User.objects.filter(public_id=public_id, is_active=True, groups__name=Role.CITIZEN).first()
+    if citizen is None or citizen.jobcenter_id not in (None, staff.jobcenter_id):
+        raise _field_error("citizen", _("Unknown citizen."))
+    return citizen
+
+
+class InvitationListCreate(APIView):
+    """Binding invitations (Meldeaufforderung, §59 SGB II with §309 SGB III) of the staff member's Jobcenter."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses=AppointmentOut(many=True))
+    def get(self, request):
+        invitations = selectors.invitations_for_staff(user=request.user)
+        wanted = request.query_params.get("response")
+        if wanted:
+            invitations = invitations.filter(response=wanted)
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(invitations, request, view=self)
+        return paginator.get_paginated_response(AppointmentOut(page, many=True).data)
+
+    @extend_schema(request=InvitationIn, responses={201: AppointmentOut})
+    @idempotent
+    def post(self, request):
+        data = InvitationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        appointment_type = _type_or_400(params["appointment_type"], jobcenter_id=request.user.jobcenter_id)
+        appointment = services.invitation_create(
+            actor=request.user,
+            citizen=_citizen_or_400(params["citizen"], request.user),
+            appointment_type=appointment_type,
+            start=params["start"],
+            channel=params["channel"],
+            purpose=params["purpose"],
+            counsellor=_counsellor_or_400(params.get("counsellor"), appointment_type),
+        )
+        response = Response(AppointmentOut(appointment).data, status=status.HTTP_201_CREATED)
+        response["Location"] = f"/api/v1/invitations/{appointment.public_id}/"
+        return with_etag(response, appointment)
+
+
+class InvitationDetail(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses=AppointmentOut)
+    def get(self, request, public_id):
+        appointment = selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
+        audit_record(actor=request.user, action="appointment.read", obj=appointment)
+        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+
+
+class InvitationReschedule(APIView):
+    """Staff move an invitation (for example answering a citizen's request for another date)."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=RescheduleIn, responses=AppointmentOut)
+    def post(self, request, public_id):
+        appointment = selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
+        check_if_match(request, appointment)
+        data = RescheduleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        appointment = services.appointment_reschedule(
+            appointment=appointment, actor=request.user, start=data.validated_data["start"]
+        )
+        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+
+
+class InvitationCancel(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=CancelIn, responses=AppointmentOut)
+    def post(self, request, public_id):
+        appointment = selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
+        check_if_match(request, appointment)
+        data = CancelIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        appointment = services.appointment_cancel(
+            appointment=appointment, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+
+
+class AppointmentStats(APIView):
+    """Bookings, cancellations and no-show rate per type and team (default: the last 90 days)."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        today = timezone.localdate()
+        serializer = StatsRangeIn(
+            data={
+                "from": request.query_params.get("from") or (today - timedelta(days=90)).isoformat(),
+                "to": request.query_params.get("to") or today.isoformat(),
+            }
+        )
+        serializer.is_valid(raise_exception=True)
+        first, last = serializer.validated_data["from"], serializer.validated_data["to"]
+        start, end = selectors.day_range_utc(first, last)
+        results = selectors.appointment_stats(jobcenter_id=request.user.jobcenter_id, start=start, end=end)
+        return Response({"from": first, "to": last, "results": results})

@@ -1,0 +1,42 @@
+"""Settings of the appointments app, each overridable in the Django settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+
+
+def _get(name: str, default):
+    return getattr(settings, name, default)
+
+
+def cancel_cutoff() -> timedelta:
+    """A citizen may cancel a self-booked appointment until this long before its start."""
+    return _get("APPOINTMENTS_CANCEL_CUTOFF", timedelta(hours=2))
+
+
+def max_slot_days() -> int:
+    """Longest period one slots query may ask for."""
+    return _get("APPOINTMENTS_MAX_SLOT_DAYS", 31)
+
+
+def reminder_before() -> timedelta:
+    return _get("APPOINTMENTS_REMINDER_BEFORE", timedelta(hours=24))
+
+
+def video_reminder_before() -> timedelta:
+    return _get("APPOINTMENTS_VIDEO_REMINDER_BEFORE", timedelta(minutes=15))
+
+
+def mark_grace() -> timedelta:
+    """Attended / no-show can be marked from the start on (no grace by default)."""
+    return _get("APPOINTMENTS_MARK_AFTER_START", timedelta(0))
+
+
+def public_base_url() -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/")
+
+
+def video_join_url(public_id) -> str:
+    return f"{public_base_url()}/video/{public_id}/"

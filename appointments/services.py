@@ -1,0 +1,536 @@
+"""Writes: booking, invitations, cancelling, rescheduling, marking, availability.
+
+No double booking, by construction:
+
+- PostgreSQL: two exclusion constraints (``appointments.models.Appointment``)
+  forbid overlapping occupying appointments per counsellor (buffer-padded) and
+  per citizen. The service checks first for a friendly answer; the insert runs
+  in a savepoint and its ``IntegrityError`` becomes a 409 problem.
+- SQLite: the settings open every transaction with ``BEGIN IMMEDIATE``, so the
+  check and the insert of one booking hold the database's write lock together
+  and bookings are serialised; the same checks then give the same 409.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appointments import conf
+from appointments.availability import Slot
+from appointments.constants import (
+    OCCUPYING_STATUSES,
+    TRANSITIONS,
+    AppointmentStatus,
+    Change,
+    InvitationResponse,
+    allowed_actions,
+)
+from appointments.models import (
+    Appointment,
+    AppointmentType,
+    AvailabilityException,
+    AvailabilityRule,
+    CounsellorProfile,
+    LegalNotice,
+)
+from appointments.selectors import local_date, slots_for_type
+from appointments.signals import appointment_changed
+from portal.api.problems import Problem
+from portal.audit import audit_record
+from portal.models import User
+
+COUNSELLOR_CONSTRAINT = "appointment_no_overlap_per_counsellor"
+CITIZEN_CONSTRAINT = "appointment_no_overlap_per_citizen"
+
+
+# --- Problems -------------------------------------------------------------------
+
+
+def _slot_taken() -> Problem:
+    return Problem(
+        status=409,
+        code="slot_taken",
+        detail=_("This time is no longer free. Please choose another slot."),
+        errors={"start": [_("This slot is not available.")]},
+    )
+
+
+def _citizen_busy() -> Problem:
+    return Problem(
+        status=409,
+        code="citizen_busy",
+        detail=_("You already have an appointment at this time."),
+        errors={"start": [_("You already have an appointment at this time.")]},
+    )
+
+
+def _invalid(field: str, message: str) -> Problem:
+    return Problem(
+        status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
+    )
+
+
+def _transition(appointment: Appointment, action: str) -> str:
+    target = TRANSITIONS.get((appointment.status, action))
+    if target is None:
+        raise Problem(
+            status=409,
+            code="invalid_transition",
+            detail=_("This is not possible for an appointment that is %(status)s.")
+            % {"status": appointment.get_status_display()},
+            extra={"current_status": appointment.status, "allowed_actions": allowed_actions(appointment.status)},
+        )
+    return target
+
+
+# --- Side effects after commit --------------------------------------------------
+
+
+def _after_commit(appointment: Appointment, change: str, *, notify: bool) -> None:
+    from appointments import tasks  # the tasks module imports services' neighbours, not the reverse
+
+    transaction.on_commit(
+        lambda: appointment_changed.send(sender=Appointment, appointment=appointment, change=change), robust=True
+    )
+    if notify:
+        version = appointment.version
+        transaction.on_commit(lambda: tasks.appointment_notify.enqueue(appointment_id=appointment.pk, version=version))
+        transaction.on_commit(lambda: tasks.reminders_schedule(appointment=appointment))
+
+
+def _audit(appointment: Appointment, *, actor, action: str, **data) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=appointment,
+        jobcenter=appointment.appointment_type.jobcenter_id,
+        data={"status": appointment.status, "version": appointment.version, **data},
+    )
+
+
+# --- Holding a slot ---------------------------------------------------------------
+
+
+def _candidates(
+    *,
+    appointment_type: AppointmentType,
+    start: datetime,
+    channel: str,
+    counsellor: User | None,
+    language: str | None,
+    exclude_appointment_id: int | None = None,
+    respect_notice: bool,
+    prefer_counsellor_id: int | None = None,
+) -> list[Slot]:
+    """Free slots that start exactly at ``start``, preferred counsellor first."""
+    day = local_date(start)
+    slots, _counsellors = slots_for_type(
+        appointment_type=appointment_type,
+        first=day - timedelta(days=1),
+        last=day + timedelta(days=1),
+        channel=channel,
+        language=language,
+        counsellor_ids=[counsellor.pk] if counsellor else None,
+        exclude_appointment_id=exclude_appointment_id,
+        respect_notice=respect_notice,
+    )
+    matching = [slot for slot in slots if slot.start == start]
+    matching.sort(key=lambda slot: (slot.counsellor != prefer_counsellor_id, slot.counsellor))
+    return matching
+
+
+def _citizen_has_overlap(*, citizen: User, start: datetime, end: datetime, exclude_pk: int | None = None) -> bool:
+    overlapping = Appointment.objects.filter(
+        citizen=citizen, status__in=OCCUPYING_STATUSES, start__lt=end, end__gt=start
+    )
+    if exclude_pk is not None:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    return overlapping.exists()
+
+
+def _hold_first_free(candidates: list[Slot], write: Callable[[Slot], Appointment]) -> Appointment:
+    """Write the appointment into the first candidate slot the database accepts.
+
+    Each attempt runs in a savepoint: a concurrent booking of the same counsellor
+    makes the exclusion constraint fail, and the next counsellor is tried.
+    """
+    for slot in candidates:
+        try:
+            with transaction.atomic():
+                return write(slot)
+        except IntegrityError as exc:
+            if CITIZEN_CONSTRAINT in str(exc):
+                raise _citizen_busy() from None
+            if COUNSELLOR_CONSTRAINT in str(exc):
+                continue
+            raise
+    raise _slot_taken()
+
+
+def _padded(appointment_type: AppointmentType, slot: Slot) -> dict:
+    return {
+        "start": slot.start,
+        "end": slot.end,
+        "blocked_start": slot.start - appointment_type.buffer_before,
+        "blocked_end": slot.end + appointment_type.buffer_after,
+    }
+
+
+def _validate_choice(appointment_type: AppointmentType, *, channel: str, language: str | None) -> None:
+    if channel not in appointment_type.channels:
+        raise _invalid("channel", _("This appointment type is not offered on this channel."))
+    if language and language not in appointment_type.languages:
+        raise _invalid("language", _("This appointment type is not offered in this language."))
+
+
+# --- Booking ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    citizen: User,
+    appointment_type: AppointmentType,
+    start: datetime,
+    channel: str,
+    counsellor: User | None = None,
+    language: str | None = None,
+    application_public_id: uuid.UUID | None = None,
+    note: str = "",
+    idempotency_key: str = "",
+) -> Appointment:
+    """A citizen books a free slot.
+
+    1. Check the type can be booked this way (self-service, channel, language).
+    2. Find the counsellors free at exactly ``start`` (rules, exceptions,
+       buffers, notice, horizon, existing bookings).
+    3. Refuse when the citizen already has an appointment then.
+    4. Insert into the first candidate the database accepts (409 otherwise).
+    5. Audit; on commit: signal, confirmation e-mail with .ics, reminders.
+    """
+    if not appointment_type.self_bookable:
+        raise _invalid("appointment_type", _("This appointment type can only be arranged by the Jobcenter."))
+    _validate_choice(appointment_type, channel=channel, language=language)
+    if idempotency_key:
+        existing = Appointment.objects.filter(citizen=citizen, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    end = start + appointment_type.duration
+    candidates = _candidates(
+        appointment_type=appointment_type,
+        start=start,
+        channel=channel,
+        counsellor=counsellor,
+        language=language,
+        respect_notice=True,
+    )
+    if not candidates:
+        raise _slot_taken()
+    if _citizen_has_overlap(citizen=citizen, start=start, end=end):
+        raise _citizen_busy()
+
+    def write(slot: Slot) -> Appointment:
+        return Appointment.objects.create(
+            appointment_type=appointment_type,
+            counsellor_id=slot.counsellor,
+            citizen=citizen,
+            channel=channel,
+            location_id=slot.location,
+            status=AppointmentStatus.BOOKED,
+            application_public_id=application_public_id,
+            languages=[language] if language else [],
+            note=note,
+            idempotency_key=idempotency_key,
+            **_padded(appointment_type, slot),
+        )
+
+    appointment = _hold_first_free(candidates, write)
+    _audit(appointment, actor=citizen, action="appointment.book", channel=channel)
+    _after_commit(appointment, Change.BOOKED, notify=True)
+    return appointment
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    citizen: User,
+    appointment_type: AppointmentType,
+    start: datetime,
+    channel: str,
+    purpose: str,
+    counsellor: User | None = None,
+    legal_notice: LegalNotice | None = None,
+) -> Appointment:
+    """Staff invite a citizen to a binding appointment (Meldeaufforderung, §59 SGB II with §309 SGB III).
+
+    The slot must be free in a counsellor's availability; the type's minimum
+    notice and horizon (which protect self-service) do not apply. The
+    invitation names its purpose, place and time and carries the current
+    version of the notice of legal consequences (Rechtsfolgenbelehrung).
+    """
+    _validate_choice(appointment_type, channel=channel, language=None)
+    if start <= timezone.now():
+        raise _invalid("start", _("An invitation must be for a time in the future."))
+    legal_notice = legal_notice or LegalNotice.objects.filter(valid_from__lte=timezone.localdate()).first()
+    if legal_notice is None:
+        raise Problem(
+            status=409,
+            code="legal_notice_missing",
+            detail=_("No notice of legal consequences is configured; an invitation cannot be sent without one."),
+        )
+    end = start + appointment_type.duration
+    candidates = _candidates(
+        appointment_type=appointment_type,
+        start=start,
+        channel=channel,
+        counsellor=counsellor,
+        language=None,
+        respect_notice=False,
+    )
+    if not candidates:
+        raise _slot_taken()
+    if _citizen_has_overlap(citizen=citizen, start=start, end=end):
+        raise Problem(
+            status=409,
+            code="citizen_busy",
+            detail=_("The citizen already has an appointment at this time."),
+            errors={"start": [_("The citizen already has an appointment at this time.")]},
+        )
+
+    def write(slot: Slot) -> Appointment:
+        return Appointment.objects.create(
+            appointment_type=appointment_type,
+            counsellor_id=slot.counsellor,
+            citizen=citizen,
+            channel=channel,
+            location_id=slot.location,
+            status=AppointmentStatus.INVITED,
+            is_invitation=True,
+            invited_by=actor,
+            purpose=purpose,
+            legal_notice=legal_notice,
+            **_padded(appointment_type, slot),
+        )
+
+    appointment = _hold_first_free(candidates, write)
+    _audit(appointment, actor=actor, action="appointment.invite", purpose=purpose, legal_notice=legal_notice.version)
+    _after_commit(appointment, Change.BOOKED, notify=True)
+    return appointment
+
+
+# --- Changes ----------------------------------------------------------------------
+
+
+def _lock(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("appointment_type", "counsellor", "citizen", "location")
+        .get(pk=appointment.pk)
+    )
+
+
+def _citizen_may_still_change(appointment: Appointment, *, what: str) -> None:
+    if appointment.is_invitation:
+        raise Problem(
+            status=409,
+            code="invitation_binding",
+            detail=_(
+                "This is a binding invitation. It cannot be cancelled or moved online; "
+                "please ask for another date instead."
+            ),
+            extra={"allowed_actions": ["confirm", "request_change"]},
+        )
+    cutoff = appointment.start - conf.cancel_cutoff()
+    if timezone.now() >= cutoff:
+        raise Problem(
+            status=409,
+            code=f"{what}_cutoff_passed",
+            detail=_("Appointments can only be changed online until %(hours)s hours before they start.")
+            % {"hours": int(conf.cancel_cutoff().total_seconds() // 3600)},
+            extra={"cutoff": cutoff.isoformat()},
+        )
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "") -> Appointment:
+    appointment = _lock(appointment)
+    if appointment.status == AppointmentStatus.CANCELLED:
+        return appointment
+    target = _transition(appointment, "cancel")
+    if actor.pk == appointment.citizen_id:
+        _citizen_may_still_change(appointment, what="cancel")
+    elif appointment.start <= timezone.now():
+        raise Problem(
+            status=409,
+            code="already_started",
+            detail=_("An appointment that has started cannot be cancelled; mark it as attended or not attended."),
+        )
+    appointment.status = target
+    appointment.cancelled_at = timezone.now()
+    appointment.cancelled_by = actor
+    appointment.cancel_reason = reason
+    appointment.version = F("version") + 1
+    appointment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "version", "updated_at"])
+    appointment.refresh_from_db(fields=["version"])
+    _audit(appointment, actor=actor, action="appointment.cancel")
+    _after_commit(appointment, Change.CANCELLED, notify=True)
+    return appointment
+
+
+@transaction.atomic
+def appointment_reschedule(*, appointment: Appointment, actor: User, start: datetime) -> Appointment:
+    """Move an appointment to ``start``.
+
+    The row is updated in place, so the old slot is released by the same
+    statement that holds the new one: if the new one is taken, nothing changes.
+    """
+    appointment = _lock(appointment)
+    _transition(appointment, "reschedule")
+    by_citizen = actor.pk == appointment.citizen_id
+    if by_citizen:
+        _citizen_may_still_change(appointment, what="reschedule")
+    if start == appointment.start:
+        return appointment
+    appointment_type = appointment.appointment_type
+    candidates = _candidates(
+        appointment_type=appointment_type,
+        start=start,
+        channel=appointment.channel,
+        counsellor=None,
+        language=(appointment.languages or [None])[0],
+        exclude_appointment_id=appointment.pk,
+        respect_notice=by_citizen,
+        prefer_counsellor_id=appointment.counsellor_id,
+    )
+    if not by_citizen and start <= timezone.now():
+        raise _invalid("start", _("The new time must be in the future."))
+    if not candidates:
+        raise _slot_taken()
+    if _citizen_has_overlap(
+        citizen=appointment.citizen, start=start, end=start + appointment_type.duration, exclude_pk=appointment.pk
+    ):
+        raise _citizen_busy()
+    old_start = appointment.start
+
+    def write(slot: Slot) -> Appointment:
+        for name, value in _padded(appointment_type, slot).items():
+            setattr(appointment, name, value)
+        appointment.counsellor_id = slot.counsellor
+        appointment.location_id = slot.location
+        if appointment.is_invitation:
+            appointment.response = InvitationResponse.PENDING
+        appointment.version = F("version") + 1
+        appointment.save(
+            update_fields=[
+                "start",
+                "end",
+                "blocked_start",
+                "blocked_end",
+                "counsellor",
+                "location",
+                "response",
+                "version",
+                "updated_at",
+            ]
+        )
+        appointment.refresh_from_db(fields=["version"])
+        return appointment
+
+    appointment = _hold_first_free(candidates, write)
+    _audit(appointment, actor=actor, action="appointment.reschedule", previous_start=old_start.isoformat())
+    _after_commit(appointment, Change.RESCHEDULED, notify=True)
+    return appointment
+
+
+@transaction.atomic
+def appointment_mark(*, appointment: Appointment, actor: User, status: str) -> Appointment:
+    """The counsellor records whether the citizen came (only from the start on)."""
+    appointment = _lock(appointment)
+    if appointment.status == status:
+        return appointment
+    action = "attended" if status == AppointmentStatus.ATTENDED else "no_show"
+    target = _transition(appointment, action)
+    if timezone.now() < appointment.start + conf.mark_grace():
+        raise Problem(
+            status=409,
+            code="not_started",
+            detail=_("Attendance can be recorded once the appointment has started."),
+            extra={"start": appointment.start.isoformat()},
+        )
+    appointment.status = target
+    appointment.marked_at = timezone.now()
+    appointment.version = F("version") + 1
+    appointment.save(update_fields=["status", "marked_at", "version", "updated_at"])
+    appointment.refresh_from_db(fields=["version"])
+    _audit(appointment, actor=actor, action=f"appointment.{action}")
+    _after_commit(appointment, Change.UPDATED, notify=False)
+    return appointment
+
+
+@transaction.atomic
+def invitation_respond(*, appointment: Appointment, citizen: User, response: str, note: str = "") -> Appointment:
+    """The citizen confirms a binding invitation or asks for another date (staff answer it)."""
+    appointment = _lock(appointment)
+    if not appointment.is_invitation or appointment.status != AppointmentStatus.INVITED:
+        raise Problem(
+            status=409,
+            code="not_an_open_invitation",
+            detail=_("Only an open invitation can be confirmed or moved by request."),
+        )
+    if appointment.start <= timezone.now():
+        raise Problem(status=409, code="already_started", detail=_("This appointment has already started."))
+    if appointment.response == response and appointment.response_note == note:
+        return appointment
+    appointment.response = response
+    appointment.response_note = note
+    appointment.responded_at = timezone.now()
+    appointment.version = F("version") + 1
+    appointment.save(update_fields=["response", "response_note", "responded_at", "version", "updated_at"])
+    appointment.refresh_from_db(fields=["version"])
+    _audit(appointment, actor=citizen, action=f"invitation.{response}")
+    _after_commit(appointment, Change.UPDATED, notify=False)
+    return appointment
+
+
+# --- Availability -----------------------------------------------------------------
+
+
+@transaction.atomic
+def availability_replace(
+    *, counsellor: User, rules: list[dict], exceptions: list[dict], languages: list[str] | None = None
+) -> CounsellorProfile:
+    """Replace a counsellor's weekly rules and exceptions in one go.
+
+    Existing appointments stay as they are: changing availability never
+    cancels a booking; the counsellor cancels explicitly if needed.
+    """
+    profile, _created = CounsellorProfile.objects.select_for_update().get_or_create(user=counsellor)
+    AvailabilityRule.objects.filter(counsellor=counsellor).delete()
+    AvailabilityException.objects.filter(counsellor=counsellor).delete()
+    AvailabilityRule.objects.bulk_create(AvailabilityRule(counsellor=counsellor, **rule) for rule in rules)
+    AvailabilityException.objects.bulk_create(
+        AvailabilityException(counsellor=counsellor, **exception) for exception in exceptions
+    )
+    update_fields = ["version"]
+    if languages is not None:
+        profile.languages = languages
+        update_fields.append("languages")
+    profile.version = F("version") + 1
+    profile.save(update_fields=update_fields)
+    profile.refresh_from_db(fields=["version"])
+    audit_record(
+        actor=counsellor,
+        action="availability.update",
+        object_type="appointments.counsellorprofile",
+        object_id=str(counsellor.public_id),
+        data={"rules": len(rules), "exceptions": len(exceptions), "version": profile.version},
+    )
+    return profile

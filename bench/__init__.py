@@ -1,0 +1,1 @@
+"""Benchmarks of the portal: ``python -m bench.run`` (see docs/benchmarks.md)."""
