@@ -36,6 +36,3 @@ def counsellors_read_own_clients() -> bool:
     their own clients. Off by default: need-to-know (§35 SGB I)."""
     return bool(getattr(settings, "CASEWORK_COUNSELLORS_READ_OWN_CLIENTS", False))
 
-
-def decision_max_bytes() -> int:
-    return int(getattr(settings, "CASEWORK_DECISION_MAX_BYTES", 15 * 1024 * 1024))

@@ -6,11 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
-from rest_framework.test import APIClient
 
 from casework.models import RoutingRule
 from portal.constants import Role
-from tests.factories import JobcenterFactory, TeamFactory, UserFactory, login
+from tests.factories import JobcenterFactory, TeamFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -48,18 +47,3 @@ def org(db):
         lead_b=UserFactory(team_lead=True, jobcenter=b, teams=[team_b], email="lead@b.example"),
     )
 
-
-@pytest.fixture
-def api_for():
-    """As the shared ``api_for``, but with the user re-read first: the shared
-    ``UserFactory`` sets the password after saving (``skip_postgeneration_save``),
-    so the session's password hash would not match the stored user and the
-    session would be dropped on the first request."""
-
-    def make(user, *, mfa: bool = True) -> APIClient:
-        user.refresh_from_db()
-        client = APIClient()
-        login(client, user, mfa=mfa)
-        return client
-
-    return make
