@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "portal",
     "applications",
+    "casework",
     "appointments",
     "video",
 ]

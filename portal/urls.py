@@ -12,6 +12,7 @@ api_v1 = [
     path("locations/", api_views.LocationList.as_view(), name="locations"),
     path("audit-events/", api_views.AuditEventList.as_view(), name="audit-events"),
     path("", include("applications.api.urls")),
+    path("", include("casework.api.urls")),
     path("", include("appointments.api.urls")),
     path("", include("video.api.urls")),
     # Switched off in production by API_DOCS_ENABLED=false (404 then).

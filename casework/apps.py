@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseworkConfig(AppConfig):
+    name = "casework"
+    verbose_name = _("Case processing")
+
+    def seed_demo(self, jobcenter) -> None:
+        """Demo routing: every application goes to the benefits team (idempotent)."""
+        from casework.models import RoutingRule
+        from portal.constants import TeamKind
+
+        team = jobcenter.teams.filter(kind=TeamKind.BENEFITS).order_by("id").first()
+        if team is not None:
+            RoutingRule.objects.get_or_create(jobcenter=jobcenter, is_default=True, defaults={"team": team})
+
+    def personal_data(self, user) -> dict:
+        """The citizen's part for the Art. 15 DSGVO copy: the decisions on their
+        applications. Internal notes are working papers of the Jobcenter and are
+        not part of any citizen response."""
+        from casework.models import Decision
+
+        decisions = Decision.objects.filter(application__applicant=user).select_related("application")
+        return {
+            "decisions": [
+                {
+                    "application": str(d.application.public_id),
+                    "reference": d.application.reference,
+                    "outcome": d.outcome,
+                    "starts_on": d.starts_on.isoformat() if d.starts_on else None,
+                    "ends_on": d.ends_on.isoformat() if d.ends_on else None,
+                    "monthly_amount": None if d.monthly_amount is None else f"{d.monthly_amount:.2f}",
+                    "reason": d.reason,
+                    "decided_at": d.decided_at.isoformat(),
+                    "document_sha256": d.document_sha256,
+                }
+                for d in decisions
+            ]
+        }

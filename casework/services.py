@@ -1,0 +1,466 @@
+"""Writes of the staff side (Leistungssachbearbeitung).
+
+Every service locks the application row, refuses what the case's state or
+the caller's position does not allow (a problem naming why), writes, records
+an audit event (ids only) and sends e-mail only after the commit. Status
+changes go through the one state machine, ``applications.workflow``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import files
+from applications.constants import ApplicationStatus, DocumentRequestStatus, Relationship, TimelineKind
+from applications.models import Application, DocumentRequest, HouseholdMember, Message
+from applications.services import message_post, messages_mark_read, timeline_record
+from applications.workflow import application_transition
+from casework import conf, legal, notify
+from casework.access import UNDECIDED, ensure_may_work, ensure_undecided
+from casework.models import Decision, InternalNote, RoutingRule
+from casework.pdf import decision_pdf
+from casework.routing import Rule, pick_team
+from casework.selectors import today_in_berlin
+from portal.api.problems import Problem
+from portal.audit import audit_record
+from portal.constants import Role
+from portal.models import Team
+
+DECISION_FOLDER = "decisions"
+
+
+def _audit(actor, action: str, application: Application, **data) -> None:
+    audit_record(actor=actor, action=action, obj=application, jobcenter=application.jobcenter_id, data=data)
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("assigned_to", "team", "applicant", "jobcenter")
+        .get(pk=application.pk)
+    )
+
+
+def _invalid(field: str, message: str) -> Problem:
+    return Problem(
+        status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
+    )
+
+
+# --- routing ----------------------------------------------------------------------------------
+def applications_route_pending(*, jobcenter_id: int) -> int:
+    """Give every submitted application of the Jobcenter that has no team yet the
+    team its routing rules name. Returns how many were routed.
+
+    The citizen side knows nothing of teams, so routing happens here, lazily,
+    before the queue is read or a case is claimed. The update only touches
+    rows still without a team, so concurrent routers never overwrite each other.
+    """
+    surname = HouseholdMember.objects.filter(application=OuterRef("pk"), relationship=Relationship.APPLICANT)
+    pending = list(
+        Application.objects.filter(
+            jobcenter_id=jobcenter_id, submitted_at__isnull=False, team__isnull=True, status__in=UNDECIDED
+        )
+        .annotate(surname=Subquery(surname.values("last_name")[:1]))
+        .values_list("pk", "public_id", "surname", "applicant__last_name")
+    )
+    if not pending:
+        return 0
+    rules = [
+        Rule(
+            team_id=r.team_id,
+            surname_from=r.surname_from,
+            surname_to=r.surname_to,
+            is_default=r.is_default,
+            position=r.position,
+        )
+        for r in RoutingRule.objects.filter(jobcenter_id=jobcenter_id)
+    ]
+    by_team: dict[int, list[tuple[int, uuid.UUID]]] = defaultdict(list)
+    for pk, public_id, member_surname, account_surname in pending:
+        team_id = pick_team(member_surname or account_surname or "", rules)
+        if team_id is not None:
+            by_team[team_id].append((pk, public_id))
+    routed = 0
+    for team_id, rows in by_team.items():
+        for pk, public_id in rows:
+            with transaction.atomic():
+                if Application.objects.filter(pk=pk, team__isnull=True).update(
+                    team_id=team_id, version=F("version") + 1
+                ):
+                    routed += 1
+                    audit_record(
+                        actor=None,
+                        action="application.route",
+                        object_type="applications.application",
+                        object_id=str(public_id),
+                        jobcenter=jobcenter_id,
+                        data={"team": team_id},
+                    )
+    return routed
+
+
+# --- claiming and assigning -------------------------------------------------------------------
+def _claimable(*, jobcenter_id: int, team_ids: list[int]):
+    return Application.objects.filter(
+        jobcenter_id=jobcenter_id,
+        team_id__in=team_ids,
+        assigned_to__isnull=True,
+        status__in=UNDECIDED,
+        submitted_at__isnull=False,
+    ).order_by("lodged_at", "id")
+
+
+def application_claim_next(*, user, team: Team | None = None) -> Application | None:
+    """Assign the oldest unassigned case of the caller's team(s) to the caller.
+
+    1. Route new submissions (own short transactions).
+    2. In one short transaction, pick the oldest unassigned undecided case of
+       the caller's teams. On PostgreSQL ``FOR UPDATE SKIP LOCKED``: a row that
+       another claimer holds is skipped, not waited for, and a row that was
+       claimed meanwhile no longer matches ``assigned_to IS NULL`` when
+       re-checked. On SQLite the IMMEDIATE transaction takes the write lock at
+       BEGIN, so claimers run one after another: correct, just serial.
+    3. Assign it, bump the version, write the audit event.
+    Returns None when there is nothing to claim.
+    """
+    teams = user.teams.filter(jobcenter_id=user.jobcenter_id)
+    if team is not None:
+        if not teams.filter(pk=team.pk).exists():
+            raise _invalid("team", _("You are not a member of this team."))
+        team_ids = [team.pk]
+    else:
+        team_ids = list(teams.values_list("pk", flat=True))
+    if not team_ids:
+        raise Problem(
+            status=409,
+            code="no_team",
+            detail=_("You are not a member of any team of your Jobcenter, so there is no queue to claim from."),
+        )
+    applications_route_pending(jobcenter_id=user.jobcenter_id)
+    with transaction.atomic():
+        candidates = _claimable(jobcenter_id=user.jobcenter_id, team_ids=team_ids)
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        application = candidates.first()
+        if application is None:
+            return None
+        application.assigned_to = user
+        application.version += 1
+        application.save(update_fields=["assigned_to", "version", "updated_at"])
+        _audit(user, "application.claim", application, team=application.team_id)
+    return application
+
+
+def _is_caseworker_of(user, jobcenter_id: int) -> bool:
+    return user.is_active and user.jobcenter_id == jobcenter_id and user.has_role(Role.STAFF, Role.TEAM_LEAD)
+
+
+@transaction.atomic
+def application_assign(*, application: Application, actor, assignee, team: Team | None = None) -> Application:
+    """A team lead assigns (or with ``assignee=None`` unassigns) a case, and may
+    move it to another team of the Jobcenter. The assignee must be staff of that team."""
+    locked = _lock(application)
+    ensure_undecided(locked)
+    target_team = team or locked.team
+    if team is not None and team.jobcenter_id != locked.jobcenter_id:
+        raise _invalid("team", _("There is no team with this id in your Jobcenter."))
+    if assignee is not None:
+        if not _is_caseworker_of(assignee, locked.jobcenter_id):
+            raise _invalid("assignee", _("There is no staff member with this id in your Jobcenter."))
+        if target_team is None or not assignee.teams.filter(pk=target_team.pk).exists():
+            raise _invalid("assignee", _("This staff member is not in the case's team; choose the team as well."))
+    if locked.assigned_to_id == getattr(assignee, "pk", None) and locked.team_id == getattr(target_team, "pk", None):
+        return locked
+    previous = locked.assigned_to_id
+    locked.assigned_to = assignee
+    locked.team = target_team
+    locked.version += 1
+    locked.save(update_fields=["assigned_to", "team", "version", "updated_at"])
+    _audit(
+        actor,
+        "application.assign",
+        locked,
+        assignee=getattr(assignee, "pk", None),
+        previous=previous,
+        team=getattr(target_team, "pk", None),
+    )
+    return locked
+
+
+@transaction.atomic
+def application_release(*, application: Application, actor) -> Application:
+    """Give a case back to the team's queue: its assignee may, and a team lead."""
+    locked = _lock(application)
+    if locked.assigned_to_id is None:
+        return locked
+    if locked.assigned_to_id != actor.pk and not actor.has_role(Role.TEAM_LEAD):
+        raise Problem(
+            status=403,
+            code="not_your_case",
+            detail=_("Only the person the case is assigned to or a team lead can release it."),
+        )
+    previous = locked.assigned_to_id
+    locked.assigned_to = None
+    locked.version += 1
+    locked.save(update_fields=["assigned_to", "version", "updated_at"])
+    _audit(actor, "application.release", locked, previous=previous)
+    return locked
+
+
+# --- the state machine ------------------------------------------------------------------------
+@transaction.atomic
+def case_transition(*, application: Application, actor, target: str, reason: str = "") -> Application:
+    """A status change by staff (not a decision: see ``application_decide``)."""
+    locked = _lock(application)
+    ensure_may_work(user=actor, application=locked)
+    return application_transition(application=locked, target=target, actor=actor, reason=reason)
+
+
+# --- document requests (Mitwirkung, §60 SGB I) ------------------------------------------------
+@transaction.atomic
+def document_request_create(
+    *, application: Application, actor, description: str, deadline: date | None = None, legal_basis: str = ""
+) -> DocumentRequest:
+    """Ask the citizen for documents.
+
+    1. Only the case's worker (or a team lead), only while undecided.
+    2. A submitted case goes into review first; a case in review becomes
+       ``documents_requested`` (both through the state machine).
+    3. The request stores the warning of consequences (§66 SGB I) with its version.
+    4. The citizen gets a timeline entry and an e-mail without social data.
+    """
+    locked = _lock(application)
+    ensure_may_work(user=actor, application=locked)
+    ensure_undecided(locked)
+    deadline = deadline or today_in_berlin() + timedelta(days=conf.document_request_default_days())
+    request = DocumentRequest.objects.create(
+        application=locked,
+        description=description,
+        legal_basis=legal_basis or legal.default_legal_basis(),
+        deadline=deadline,
+        consequences_text=legal.consequences_text(),
+        consequences_version=legal.CONSEQUENCES_VERSION,
+        created_by=actor,
+    )
+    public = {"deadline": deadline.isoformat(), "request": str(request.public_id)}
+    if locked.status == ApplicationStatus.SUBMITTED:
+        locked = application_transition(application=locked, target=ApplicationStatus.IN_REVIEW, actor=actor)
+    if locked.status == ApplicationStatus.IN_REVIEW:
+        locked = application_transition(
+            application=locked, target=ApplicationStatus.DOCUMENTS_REQUESTED, actor=actor, timeline_data=public
+        )
+    else:
+        timeline_record(application=locked, kind=TimelineKind.DOCUMENTS_REQUESTED, data=public)
+        Application.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    _audit(actor, "document_request.create", locked, request=str(request.public_id))
+    notify.notify_documents_requested(locked)
+    return request
+
+
+def _lock_request(application: Application, request: DocumentRequest) -> DocumentRequest:
+    return DocumentRequest.objects.select_for_update().get(pk=request.pk, application=application)
+
+
+def _closed_request(request: DocumentRequest) -> Problem:
+    return Problem(
+        status=409,
+        code="document_request_closed",
+        detail=_("This document request is already closed."),
+        extra={"request_status": request.status},
+    )
+
+
+@transaction.atomic
+def document_request_accept(*, application: Application, request: DocumentRequest, actor) -> DocumentRequest:
+    """The uploads answer the request: it is fulfilled (also after the deadline, §67 SGB I)."""
+    locked = _lock(application)
+    ensure_may_work(user=actor, application=locked)
+    request = _lock_request(locked, request)
+    if request.status == DocumentRequestStatus.FULFILLED:
+        return request
+    if request.status != DocumentRequestStatus.OPEN:
+        raise _closed_request(request)
+    if not request.documents.exists():
+        raise Problem(
+            status=409,
+            code="nothing_uploaded",
+            detail=_("Nothing was uploaded for this request yet, so it cannot be accepted."),
+        )
+    request.status = DocumentRequestStatus.FULFILLED
+    request.resolved_at = timezone.now()
+    request.resolved_by = actor
+    request.save(update_fields=["status", "resolved_at", "resolved_by"])
+    timeline_record(
+        application=locked, kind=TimelineKind.DOCUMENT_REQUEST_FULFILLED, data={"request": str(request.public_id)}
+    )
+    _audit(actor, "document_request.accept", locked, request=str(request.public_id))
+    return request
+
+
+@transaction.atomic
+def document_request_reject(
+    *, application: Application, request: DocumentRequest, actor, reason: str
+) -> DocumentRequest:
+    """The uploads do not answer the request (or it is withdrawn); the reason is shown to the citizen."""
+    locked = _lock(application)
+    ensure_may_work(user=actor, application=locked)
+    request = _lock_request(locked, request)
+    if request.status != DocumentRequestStatus.OPEN:
+        raise _closed_request(request)
+    request.status = DocumentRequestStatus.REJECTED
+    request.rejection_reason = reason
+    request.resolved_at = timezone.now()
+    request.resolved_by = actor
+    request.save(update_fields=["status", "rejection_reason", "resolved_at", "resolved_by"])
+    timeline_record(
+        application=locked,
+        kind=TimelineKind.DOCUMENT_REQUEST_REJECTED,
+        data={"request": str(request.public_id), "reason": reason},
+    )
+    _audit(actor, "document_request.reject", locked, request=str(request.public_id))
+    return request
+
+
+def document_request_reminders_send(*, today: date | None = None) -> int:
+    """Remind citizens of open requests whose deadline is within
+    ``CASEWORK_REMINDER_DAYS_BEFORE`` days: once per request, however often
+    this runs (the stamp is set with a compare-and-swap before the e-mail is queued)."""
+    today = today or today_in_berlin()
+    due = DocumentRequest.objects.filter(
+        status=DocumentRequestStatus.OPEN,
+        reminder_sent_at__isnull=True,
+        deadline__gte=today,
+        deadline__lte=today + timedelta(days=conf.reminder_days_before()),
+        application__status__in=UNDECIDED,
+    ).select_related("application__applicant")
+    sent = 0
+    for request in due:
+        with transaction.atomic():
+            claimed = DocumentRequest.objects.filter(pk=request.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            notify.notify_document_request_reminder(request.application)
+            _audit(None, "document_request.remind", request.application, request=str(request.public_id))
+            sent += 1
+    return sent
+
+
+# --- decision ---------------------------------------------------------------------------------
+def _decision_file(*, upload: UploadedFile | None, application: Application, values: dict) -> tuple[bytes, str, bool]:
+    """The notice's PDF: the upload (PDF only, checked by content) or one generated from the text."""
+    if upload is None:
+        return decision_pdf(application=application, values=values), f"{application.reference}-decision.pdf", True
+    checked = files.check_upload(upload)
+    if checked.content_type != "application/pdf":
+        raise Problem(
+            status=415,
+            code="unsupported_file_type",
+            detail=_("The decision document must be a PDF file."),
+            errors={"file": [_("This file is not a PDF file.")]},
+        )
+    upload.seek(0)
+    return upload.read(), checked.original_name, False
+
+
+def application_decide(
+    *,
+    application: Application,
+    actor,
+    outcome: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    amounts: dict[str, Decimal | None] | None = None,
+    reason: str = "",
+    text: str = "",
+    upload: UploadedFile | None = None,
+) -> Decision:
+    """Approve or reject (Bescheid).
+
+    1. Only the case's worker (or a team lead); the state machine decides
+       whether the case may be decided now (409 with the allowed next states).
+    2. Store the notice's PDF (uploaded or generated) under a random name.
+    3. Write the decision, move the case, give the citizen a timeline entry
+       that links the notice, and send an e-mail without social data.
+    If anything fails, the transaction rolls back and the file is removed.
+    """
+    values = {
+        "outcome": outcome,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "reason": reason,
+        "text": text,
+        **(amounts or {}),
+    }
+    storage = files.private_storage()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _lock(application)
+            ensure_may_work(user=actor, application=locked)
+            decision_id = uuid.uuid4()
+            locked = application_transition(
+                application=locked,
+                target=outcome,
+                actor=actor,
+                reason=reason,
+                timeline_data={"decision": str(decision_id)},
+            )
+            content, name, generated = _decision_file(upload=upload, application=locked, values=values)
+            storage_name = storage.save(f"{DECISION_FOLDER}/{uuid.uuid4().hex}.pdf", ContentFile(content))
+            stored.append(storage_name)
+            decision = Decision.objects.create(
+                application=locked,
+                public_id=decision_id,
+                outcome=outcome,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                reason=reason,
+                text=text,
+                storage_name=storage_name,
+                document_name=name,
+                document_size=len(content),
+                document_sha256=hashlib.sha256(content).hexdigest(),
+                generated=generated,
+                decided_by=actor,
+                decided_at=locked.decided_at,
+                **(amounts or {}),
+            )
+            _audit(actor, "application.decide", locked, decision=str(decision.public_id), outcome=outcome)
+            notify.notify_decided(locked)
+    except BaseException:
+        for name in stored:
+            files.discard(name)
+        raise
+    return decision
+
+
+# --- notes and messages -----------------------------------------------------------------------
+@transaction.atomic
+def note_add(*, application: Application, actor, body: str) -> InternalNote:
+    """An internal note: staff only, never shown to the citizen."""
+    note = InternalNote.objects.create(application=application, author=actor, body=body)
+    _audit(actor, "application.note.create", application, note=str(note.public_id))
+    return note
+
+
+@transaction.atomic
+def staff_message_send(*, application: Application, actor, body: str) -> Message:
+    """Answer the citizen's Postfach thread (marks their messages read)."""
+    locked = _lock(application)
+    ensure_may_work(user=actor, application=locked)
+    messages_mark_read(application=locked, actor=actor, by_jobcenter=True)
+    return message_post(application=locked, actor=actor, body=body, from_jobcenter=True)
