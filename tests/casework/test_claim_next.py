@@ -106,13 +106,13 @@ def _claim_concurrently(org, api_for, *, workers: int, cases: int) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_gives_each_of_100_cases_to_exactly_one_of_8_concurrent_claimers(org, api_for):
     """SELECT ... FOR UPDATE SKIP LOCKED: claimers skip each other's rows instead of waiting."""
     _claim_concurrently(org, api_for, workers=8, cases=100)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_stays_correct_under_concurrency_on_any_database(org, api_for):
     """On SQLite claims run one after another (IMMEDIATE transactions), still never twice."""
     _claim_concurrently(org, api_for, workers=4, cases=20)
