@@ -41,8 +41,9 @@ def test_it_gives_the_citizen_and_the_counsellor_a_ticket(appointment, api_for):
             body["participant"],
         )
         assert claims.expires_at <= closes_at
-    # Pseudonyms: per person, not the user id.
-    assert str(appointment.citizen.pk) not in body["participant"]
+    # Pseudonyms per room: the same counsellor is someone else in the next room.
+    later = VideoAppointmentFactory(counsellor=appointment.counsellor, start=appointment.end)
+    assert api_for(appointment.counsellor).get(url(later)).json()["participant"] != body["participant"]
 
 
 def test_it_hands_out_turn_credentials_that_expire_at_closes_at_and_name_nobody(appointment, api_for, settings):
