@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -42,8 +42,10 @@ def test_it_gives_the_citizen_and_the_counsellor_a_ticket(appointment, api_for):
         )
         assert claims.expires_at <= closes_at
     # Pseudonyms per room: the same counsellor is someone else in the next room.
-    later = VideoAppointmentFactory(counsellor=appointment.counsellor, start=appointment.end)
-    assert api_for(appointment.counsellor).get(url(later)).json()["participant"] != body["participant"]
+    earlier = VideoAppointmentFactory(
+        counsellor=appointment.counsellor, start=appointment.start - timedelta(minutes=45)
+    )
+    assert api_for(appointment.counsellor).get(url(earlier)).json()["participant"] != body["participant"]
 
 
 def test_it_hands_out_turn_credentials_that_expire_at_closes_at_and_name_nobody(appointment, api_for, settings):
