@@ -76,6 +76,8 @@ def _parse_offer(request: HttpRequest) -> str:
         errors["sdp"] = [_("This field is required.")]
     elif len(sdp) > MAX_SDP_CHARS:
         errors["sdp"] = [_("The offer is too long.")]
+    elif not sdp.startswith("v=0") or "\nm=" not in sdp:
+        errors["sdp"] = [_("This is not a usable WebRTC offer.")]
     if errors:
         raise _Refused(
             problem_json_response(
