@@ -20,6 +20,15 @@ def _fresh_channel_layer():
 
 
 @pytest.fixture(autouse=True)
+def _static_without_manifest(settings):
+    # Pages use {% static %}; the manifest exists only after collectstatic (deployment).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Logins in these tests go through sessions; hashing strength is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

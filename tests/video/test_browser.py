@@ -52,7 +52,8 @@ def test_it_takes_counsellor_and_citizen_from_the_waiting_room_into_a_call(appoi
                 pages[role] = page
             counsellor, citizen = pages["counsellor"], pages["citizen"]
             for page in (counsellor, citizen):
-                assert page.locator("#privacy-note").is_visible()
+                # German by default, and the promise is on screen.
+                assert "Es wird nichts aufgezeichnet." in page.locator("#privacy-note").inner_text()
                 page.wait_for_selector("#join:enabled", timeout=10_000)
 
             counsellor.click("#join")
@@ -61,6 +62,7 @@ def test_it_takes_counsellor_and_citizen_from_the_waiting_room_into_a_call(appoi
 
             citizen.click("#join")
             citizen.wait_for_selector("#waiting:not([hidden])", timeout=10_000)
+            assert "Warteraum" in citizen.locator("#waiting").inner_text()
             assert citizen.locator("#call").is_hidden()
 
             admit = counsellor.locator("#lobby-list button.primary")
