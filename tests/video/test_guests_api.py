@@ -108,3 +108,15 @@ def test_it_revokes_an_invitation(appointment, api_for):
     assert counsellor.get(url(appointment)).json() == []
     assert counsellor.delete(f"{url(appointment)}{guest_id}/").status_code == 404
     assert AuditEvent.objects.filter(action="video.guest.revoke").count() == 1
+
+
+def test_it_invites_once_for_a_repeated_idempotency_key(appointment, api_for, django_capture_on_commit_callbacks):
+    counsellor = api_for(appointment.counsellor)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = counsellor.post(url(appointment), INTERPRETER, format="json", HTTP_IDEMPOTENCY_KEY="invite-1")
+        again = counsellor.post(url(appointment), INTERPRETER, format="json", HTTP_IDEMPOTENCY_KEY="invite-1")
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert Guest.objects.count() == 1
+    assert len(mail.outbox) == 1
