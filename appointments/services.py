@@ -85,7 +85,7 @@ def _transition(appointment: Appointment, action: str) -> str:
             code="invalid_transition",
             detail=_("This is not possible for an appointment that is %(status)s.")
             % {"status": appointment.get_status_display()},
-            extra={"status": appointment.status, "allowed_actions": allowed_actions(appointment.status)},
+            extra={"current_status": appointment.status, "allowed_actions": allowed_actions(appointment.status)},
         )
     return target
 

@@ -49,7 +49,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = User
-        skip_postgeneration_save = True
+        # Save again after set_password (a post-generation step), or the stored
+        # hash differs from the user's and every forced login is thrown out.
+        skip_postgeneration_save = False
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     first_name = factory.Faker("first_name", locale="de_DE")

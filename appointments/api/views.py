@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -35,6 +36,7 @@ from appointments.ics import appointment_ics
 from appointments.models import AppointmentType, AvailabilityException, AvailabilityRule, CounsellorProfile
 from portal.api.conditional import check_if_match, with_etag
 from portal.api.idempotency import idempotent
+from portal.api.pagination import PagePagination
 from portal.api.permissions import IsCitizen, IsCounsellor, IsStaff
 from portal.api.problems import Problem
 from portal.audit import audit_record
@@ -104,7 +106,7 @@ class SlotList(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(parameters=[SlotQueryIn])
+    @extend_schema(parameters=[SlotQueryIn], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         query = SlotQueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -180,7 +182,7 @@ class AppointmentListCreate(APIView):
             appointments = appointments.filter(status=wanted)
         if request.query_params.get("upcoming") in ("1", "true"):
             appointments = appointments.filter(end__gt=timezone.now())
-        paginator = self.pagination_class() if self.pagination_class else None
+        paginator = PagePagination()
         page = paginator.paginate_queryset(appointments, request, view=self)
         return paginator.get_paginated_response(AppointmentOut(page, many=True).data)
 
@@ -331,11 +333,12 @@ class CounsellorAvailability(APIView):
 
     permission_classes = [IsCounsellor]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         profile, _created = CounsellorProfile.objects.get_or_create(user=request.user)
         return with_etag(Response(_availability_body(request.user, profile)), profile)
 
-    @extend_schema(request=AvailabilityIn)
+    @extend_schema(request=AvailabilityIn, responses=OpenApiTypes.OBJECT)
     def put(self, request):
         profile, _created = CounsellorProfile.objects.get_or_create(user=request.user)
         check_if_match(request, profile)
@@ -391,7 +394,7 @@ class InvitationListCreate(APIView):
         wanted = request.query_params.get("response")
         if wanted:
             invitations = invitations.filter(response=wanted)
-        paginator = self.pagination_class()
+        paginator = PagePagination()
         page = paginator.paginate_queryset(invitations, request, view=self)
         return paginator.get_paginated_response(AppointmentOut(page, many=True).data)
 
@@ -464,7 +467,8 @@ class AppointmentStats(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)]
+        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
         today = timezone.localdate()
