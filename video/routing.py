@@ -1,1 +1,7 @@
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from video.consumers import RoomConsumer
+
+websocket_urlpatterns = [
+    path("ws/video/<str:room>/", RoomConsumer.as_asgi()),
+]

@@ -1,2 +1,16 @@
+from django.urls import path
+
+from video.api import check_views, views
+
 app_name = "video_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("appointments/<uuid:public_id>/video/", views.RoomView.as_view(), name="room"),
+    path("appointments/<uuid:public_id>/video/guests/", views.GuestListView.as_view(), name="guests"),
+    path(
+        "appointments/<uuid:public_id>/video/guests/<uuid:guest_id>/",
+        views.GuestDetailView.as_view(),
+        name="guest",
+    ),
+    path("video/check/", check_views.check_start, name="check"),
+    path("video/check/<slug:check_id>/", check_views.check_detail, name="check-detail"),
+]

@@ -1,0 +1,151 @@
+"""/api/v1/video/check/: a server-side aiortc peer echoes media and answers ping."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from aiortc import RTCSessionDescription
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient, Client
+
+from tests.factories import UserFactory, login
+from tests.video.media import peer, wait_for, with_media
+from video.check import checks
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/video/check/"
+
+
+@pytest.fixture
+def user(_roles):
+    return UserFactory(citizen=True)
+
+
+def async_client(user) -> AsyncClient:
+    sync = Client()
+    login(sync, type(user).objects.get(pk=user.pk))
+    client = AsyncClient()
+    client.cookies = sync.cookies
+    return client
+
+
+async def _offer(client):
+    pc = peer()
+    received = with_media(pc)
+    channel = pc.createDataChannel("check")
+    await pc.setLocalDescription(await pc.createOffer())
+    response = await client.post(
+        URL, {"type": "offer", "sdp": pc.localDescription.sdp}, content_type="application/json"
+    )
+    return pc, received, channel, response
+
+
+def test_it_echoes_audio_and_video_answers_ping_and_reports(user, settings):
+    settings.VIDEO_CHECK_DURATION = timedelta(seconds=30)
+
+    client = async_client(user)
+
+    async def scenario():
+        pc, received, channel, response = await _offer(client)
+        assert response.status_code == 201
+        answer = response.json()
+        assert answer["type"] == "answer"
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=answer["sdp"], type="answer"))
+        pongs = []
+        channel.on("message", pongs.append)
+        await wait_for(lambda: channel.readyState == "open", timeout=10, what="the data channel")
+        channel.send("ping 42")
+        await wait_for(lambda: pongs, timeout=5, what="pong")
+        assert pongs == ["pong 42"]
+        # Our own tiny camera and silence come back.
+        await wait_for(lambda: received["video"] >= 10 and received["audio"] >= 10, timeout=15, what="the echo")
+        await asyncio.sleep(1.2)  # one report interval
+        status = (await client.get(f"{URL}{answer['id']}/")).json()
+        assert status["state"] == "running"
+        assert status["media"] == {"audio": True, "video": True}
+        assert status["candidate_type"] == "host"
+        assert status["packets_received"] > 0
+        assert status["pongs"] == 1
+        # Ending the check closes the server's peer.
+        server_pc = checks.checks[answer["id"]].pc
+        response = await client.delete(f"{URL}{answer['id']}/")
+        assert response.json()["state"] == "finished"
+        assert server_pc.connectionState == "closed"
+        assert answer["id"] not in checks.checks
+        await pc.close()
+
+    async_to_sync(scenario)()
+
+
+def test_it_runs_at_most_the_configured_number_of_checks(user, settings):
+    settings.VIDEO_CHECK_MAX_CONCURRENT = 1
+    settings.VIDEO_CHECK_DURATION = timedelta(seconds=30)
+
+    client = async_client(user)
+
+    async def scenario():
+        first, _, _, response = await _offer(client)
+        assert response.status_code == 201
+        first_id = response.json()["id"]
+        second, _, _, busy = await _offer(client)
+        assert busy.status_code == 503
+        assert busy.json()["code"] == "check_busy"
+        assert 1 <= int(busy["Retry-After"]) <= 30
+        assert len(checks.checks) == 1
+        await client.delete(f"{URL}{first_id}/")
+        third, _, _, response = await _offer(client)
+        assert response.status_code == 201
+        await client.delete(f"{URL}{response.json()['id']}/")
+        for pc in (first, second, third):
+            await pc.close()
+        assert checks.checks == {}
+
+    async_to_sync(scenario)()
+
+
+def test_it_closes_the_peer_when_the_time_is_up(user, settings):
+    settings.VIDEO_CHECK_DURATION = timedelta(seconds=1)
+
+    client = async_client(user)
+
+    async def scenario():
+        pc, _, _, response = await _offer(client)
+        check_id = response.json()["id"]
+        server_pc = checks.checks[check_id].pc
+        await wait_for(lambda: check_id not in checks.checks, timeout=5, what="the timeout")
+        assert server_pc.connectionState == "closed"
+        status = (await client.get(f"{URL}{check_id}/")).json()
+        assert status["state"] in ("finished", "failed")
+        await pc.close()
+
+    async_to_sync(scenario)()
+
+
+def test_it_refuses_strangers_and_bad_offers(user, settings):
+    client = async_client(user)
+    other = async_client(UserFactory(citizen=True))
+
+    async def scenario():
+        anonymous = AsyncClient()
+        response = await anonymous.post(URL, {"type": "offer", "sdp": "v=0"}, content_type="application/json")
+        assert response.status_code == 401
+        response = await client.post(URL, {"type": "answer"}, content_type="application/json")
+        assert response.status_code == 400
+        assert set(response.json()["errors"]) == {"type", "sdp"}
+        response = await client.post(URL, {"type": "offer", "sdp": "garbage"}, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["errors"]["sdp"]
+        assert checks.checks == {}
+        # Someone else's check is not found.
+        pc, _, _, response = await _offer(client)
+        check_id = response.json()["id"]
+        assert (await other.get(f"{URL}{check_id}/")).status_code == 404
+        assert (await other.delete(f"{URL}{check_id}/")).status_code == 404
+        assert check_id in checks.checks
+        await client.delete(f"{URL}{check_id}/")
+        await pc.close()
+
+    async_to_sync(scenario)()

@@ -1,0 +1,271 @@
+"""The WebSocket of a video room: ``/ws/video/<room>/?token=<token>``.
+
+Thin by design: access comes from ``video.selectors``, message rules from
+``video.protocol``, presence from ``video.rooms``; this class only moves
+messages between the socket, presence and the channel layer. The server
+carries signalling only: offers, answers and ICE candidates between browsers.
+Media never passes through it.
+
+Events on the channel layer (``type`` names the handler method):
+group ``video.room.<room>``: ``peer.joined``, ``peer.left``, ``lobby.changed``,
+``room.closed``, ``room.kick``; sent to one consumer: ``room.admit``,
+``room.remove``, ``room.replaced``, ``signal.relay``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from video import protocol
+from video.conf import conf
+from video.constants import ParticipantRole
+from video.protocol import CloseCode, ProtocolError
+from video.rooms import ADMITTED, WAITING, presence, room_group
+from video.selectors import RoomAccess, RoomRefused, guests_invited, room_access_for_socket
+from video.services import participation_join, participation_leave
+
+logger = logging.getLogger(__name__)
+
+# How long after a room's closes_at its presence keys may linger in Redis.
+_PRESENCE_GRACE = 3600
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    access: RoomAccess | None = None
+
+    # --- Connection ----------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.access = None
+        self.entry: dict | None = None
+        self.state = WAITING
+        self.closed = False
+        self.participation_id: int | None = None
+        self.heartbeat: asyncio.Task | None = None
+        self.bucket = protocol.TokenBucket(rate=conf.RATE_PER_SECOND, burst=conf.RATE_BURST)
+        self.violations = protocol.ViolationMeter(limit=conf.MAX_VIOLATIONS, window=conf.VIOLATION_WINDOW)
+        self.room = self.scope["url_route"]["kwargs"]["room"]
+        # Accept first, then refuse with a reason: a close before the handshake
+        # reaches the browser as a bare failure without any code.
+        await self.accept()
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        token = (query.get("token") or [None])[0]
+        try:
+            access = await database_sync_to_async(room_access_for_socket)(
+                room=self.room, token=token, user=self.scope.get("user"), session=self.scope.get("session")
+            )
+        except RoomRefused as refused:
+            await self.refuse(refused.code, refused.message, refused.close_code)
+            return
+        store = presence()
+        if access.role == ParticipantRole.COUNSELLOR:
+            await store.reopen(access.room)
+        elif await store.is_ended(access.room):
+            await self.refuse("room_ended", _("The counsellor has ended the consultation."), CloseCode.ROOM_CLOSED)
+            return
+        self.access = access
+        await self.join()
+
+    async def join(self) -> None:
+        access = self.access
+        store = presence()
+        admitted_before = await store.was_admitted(access.room, access.participant)
+        self.state = ADMITTED if access.role == ParticipantRole.COUNSELLOR or admitted_before else WAITING
+        now = time.time()
+        self.entry = {
+            "id": access.participant,
+            "role": access.role,
+            "display_name": access.display_name,
+            "state": self.state,
+            "channel": self.channel_name,
+            "joined": now,
+            "seen": now,
+        }
+        await self.channel_layer.group_add(room_group(access.room), self.channel_name)
+        expires = access.closes_at.timestamp() + _PRESENCE_GRACE
+        previous = await store.join(access.room, self.entry, expires_at=expires)
+        if previous is not None and previous["channel"] != self.channel_name:
+            # The same person again (reload, second tab, reconnect): the new socket wins.
+            await self.channel_layer.send(previous["channel"], {"type": "room.replaced"})
+        if self.state == ADMITTED:
+            await store.remember_admitted(access.room, access.participant, expires_at=expires)
+        self.participation_id = await database_sync_to_async(participation_join)(access=access)
+        members = await store.members(access.room)
+        invited = await database_sync_to_async(guests_invited)(appointment_id=access.appointment_id, room=access.room)
+        others = [m for m in members if m["state"] == ADMITTED and m["id"] != access.participant]
+        await self.send_json(protocol.welcome(you=self.entry, state=self.state, participants=others, invited=invited))
+        if self.state == ADMITTED:
+            await self.group_send("peer.joined", participant=self.entry)
+        else:
+            await self.group_send("lobby.changed")
+        if access.role == ParticipantRole.COUNSELLOR:
+            # A counsellor who reconnects gets the waiting room back at once.
+            await self.send_lobby(members)
+        self.heartbeat = asyncio.get_running_loop().create_task(self.keep_alive())
+
+    async def disconnect(self, code) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
+        if self.access is None or self.entry is None:
+            return
+        access = self.access
+        await self.channel_layer.group_discard(room_group(access.room), self.channel_name)
+        left = await presence().leave(access.room, access.participant, self.channel_name)
+        if self.participation_id is not None:
+            await database_sync_to_async(participation_leave)(participation_id=self.participation_id)
+        if left is None:
+            return  # replaced by a newer connection of the same participant: nobody left
+        if left["state"] == ADMITTED:
+            await self.group_send("peer.left", participant=access.participant)
+        else:
+            await self.group_send("lobby.changed")
+
+    async def keep_alive(self) -> None:
+        """Refresh presence, and close the room for everyone at closes_at."""
+        access = self.access
+        while True:
+            remaining = access.closes_at.timestamp() - time.time()
+            if remaining <= 0:
+                await self.send_json(protocol.room_ended("closed"))
+                await self.close_with(CloseCode.ROOM_CLOSED)
+                return
+            await asyncio.sleep(min(conf.HEARTBEAT, remaining))
+            with contextlib.suppress(Exception):
+                await presence().touch(access.room, access.participant, self.channel_name)
+
+    # --- Frames from the client ----------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        if self.closed or self.access is None:
+            return
+        try:
+            if bytes_data is not None:
+                raise ProtocolError("binary_not_supported", _("Send JSON text frames."))
+            if len(text_data.encode()) > conf.MAX_FRAME_BYTES:
+                raise ProtocolError("too_large", _("The message is too large."), CloseCode.TOO_LARGE)
+            if not self.bucket.take():
+                raise ProtocolError("rate_limited", _("Too many messages; slow down."), CloseCode.FLOOD)
+            message = protocol.parse_client_message(text_data)
+            if message["type"] in protocol.COUNSELLOR_ONLY and self.access.role != ParticipantRole.COUNSELLOR:
+                raise ProtocolError("forbidden", _("Only the counsellor can do this."))
+            await getattr(self, "on_" + message["type"])(message)
+        except ProtocolError as refused:
+            await self.send_json(protocol.error(refused.code, refused.message))
+            if self.violations.record():
+                await self.close_with(refused.close_code)
+
+    async def on_ping(self, message: dict) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def on_signal(self, message: dict) -> None:
+        if self.state != ADMITTED:
+            raise ProtocolError("not_admitted", _("Wait until the counsellor admits you."))
+        target = await presence().get(self.access.room, message["to"])
+        if target is None or target["state"] != ADMITTED or target["id"] == self.access.participant:
+            raise ProtocolError("unknown_peer", _("There is no such participant in the room."))
+        await self.channel_layer.send(
+            target["channel"], {"type": "signal.relay", "sender": self.access.participant, "data": message["data"]}
+        )
+
+    async def on_admit(self, message: dict) -> None:
+        store = presence()
+        entry = await store.set_state(self.access.room, message["participant"], state=ADMITTED, expect=WAITING)
+        if entry is None:
+            # Left in the meantime or admitted already: a race, not abuse.
+            await self.send_json(protocol.error("unknown_peer", _("Nobody with this id is waiting.")))
+            return
+        expires = self.access.closes_at.timestamp() + _PRESENCE_GRACE
+        await store.remember_admitted(self.access.room, entry["id"], expires_at=expires)
+        await self.channel_layer.send(entry["channel"], {"type": "room.admit"})
+        await self.group_send("lobby.changed")
+
+    async def on_remove(self, message: dict) -> None:
+        store = presence()
+        target = await store.get(self.access.room, message["participant"])
+        if target is None:
+            await self.send_json(protocol.error("unknown_peer", _("There is no such participant in the room.")))
+            return
+        if target["role"] == ParticipantRole.COUNSELLOR:
+            raise ProtocolError("forbidden", _("The counsellor cannot be removed."))
+        await store.forget_admitted(self.access.room, target["id"])
+        await self.channel_layer.send(target["channel"], {"type": "room.remove"})
+
+    async def on_end(self, message: dict) -> None:
+        await presence().end(self.access.room, expires_at=self.access.closes_at.timestamp())
+        await self.group_send("room.closed", reason="ended")
+
+    # --- Events from the channel layer -----------------------------------------------
+
+    async def peer_joined(self, event: dict) -> None:
+        if self.state == ADMITTED and event["participant"]["id"] != self.access.participant:
+            await self.send_json(protocol.peer_joined(event["participant"]))
+
+    async def peer_left(self, event: dict) -> None:
+        if self.state == ADMITTED and event["participant"] != self.access.participant:
+            await self.send_json(protocol.peer_left(event["participant"]))
+
+    async def lobby_changed(self, event: dict) -> None:
+        if self.access is not None and self.access.role == ParticipantRole.COUNSELLOR:
+            await self.send_lobby(await presence().members(self.access.room))
+
+    async def room_admit(self, event: dict) -> None:
+        if self.state == ADMITTED or self.closed:
+            return
+        self.state = ADMITTED
+        self.entry["state"] = ADMITTED
+        members = await presence().members(self.access.room)
+        others = [m for m in members if m["state"] == ADMITTED and m["id"] != self.access.participant]
+        await self.send_json(protocol.admitted(others))
+        # The ones already present now send their offers to the newcomer.
+        await self.group_send("peer.joined", participant=self.entry)
+
+    async def room_remove(self, event: dict) -> None:
+        await self.send_json({"type": "removed"})
+        await self.close_with(CloseCode.REMOVED)
+
+    async def room_kick(self, event: dict) -> None:
+        if event["participant"] == self.access.participant:
+            await presence().forget_admitted(self.access.room, self.access.participant)
+            await self.send_json({"type": "removed", "reason": event.get("reason", "")})
+            await self.close_with(CloseCode.REMOVED)
+
+    async def room_replaced(self, event: dict) -> None:
+        await self.send_json({"type": "replaced"})
+        await self.close_with(CloseCode.REPLACED)
+
+    async def room_closed(self, event: dict) -> None:
+        await self.send_json(protocol.room_ended(event.get("reason", "ended")))
+        await self.close_with(CloseCode.ROOM_CLOSED)
+
+    async def signal_relay(self, event: dict) -> None:
+        if self.state == ADMITTED and not self.closed:
+            await self.send_json(protocol.signal_out(sender=event["sender"], data=event["data"]))
+
+    # --- Helpers -------------------------------------------------------------------
+
+    async def send_json(self, message: dict) -> None:
+        if not self.closed:
+            await self.send(text_data=protocol.encode(message))
+
+    async def send_lobby(self, members: list[dict]) -> None:
+        await self.send_json(protocol.lobby([m for m in members if m["state"] == WAITING]))
+
+    async def group_send(self, event_type: str, **fields) -> None:
+        await self.channel_layer.group_send(room_group(self.access.room), {"type": event_type, **fields})
+
+    async def refuse(self, code: str, message: str, close_code: CloseCode) -> None:
+        await self.send_json(protocol.error(code, message))
+        await self.close_with(close_code)
+
+    async def close_with(self, code: CloseCode) -> None:
+        if not self.closed:
+            self.closed = True
+            await self.close(code=int(code))
