@@ -211,7 +211,7 @@ def room_access_for_socket(
                 status=401,
                 close_code=CloseCode.UNAUTHORIZED,
             )
-        if user.needs_mfa and not session_used_mfa(session):
+        if user.needs_mfa and not session_used_mfa(session, user):
             raise _forbidden(_("Your role works with social data: log in with your second factor."))
         access, appointment = room_access_for_user(user=user, public_id=room)
     room_check_open(appointment=appointment, now=now)

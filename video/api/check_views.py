@@ -31,7 +31,7 @@ def _owner_of(request: HttpRequest) -> str:
     needs one) or a guest with a valid invitation link (``X-Video-Guest`` header)."""
     user = request.user
     if user.is_authenticated:
-        if user.needs_mfa and not session_used_mfa(request.session):
+        if user.needs_mfa and not session_used_mfa(request.session, user):
             raise _Refused(
                 problem_json_response(
                     status=403,
