@@ -6,6 +6,11 @@ No double booking, by construction:
   forbid overlapping occupying appointments per counsellor (buffer-padded) and
   per citizen. The service checks first for a friendly answer; the insert runs
   in a savepoint and its ``IntegrityError`` becomes a 409 problem.
+  Bookings also take a transaction-scoped advisory lock on the citizen and
+  then on each counsellor they try: concurrent inserts that collide in an
+  exclusion constraint would otherwise wait on each other's uncommitted rows
+  and deadlock (PostgreSQL aborts one after ``deadlock_timeout``); with the
+  locks they queue briefly and the loser sees the winner's committed row.
 - SQLite: the settings open every transaction with ``BEGIN IMMEDIATE``, so the
   check and the insert of one booking hold the database's write lock together
   and bookings are serialised; the same checks then give the same 409.
@@ -17,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,6 +160,21 @@ def _citizen_has_overlap(*, citizen: User, start: datetime, end: datetime, exclu
     return overlapping.exists()
 
 
+# Advisory lock namespaces (first key of pg_advisory_xact_lock(int, int)).
+_LOCK_CITIZEN = 0x4A430001
+_LOCK_COUNSELLOR = 0x4A430002
+
+
+def _queue_behind(namespace: int, user_id: int) -> None:
+    """PostgreSQL: wait for other bookings of this person until our transaction
+    ends. The citizen is always locked before any counsellor, and counsellors in
+    candidate order, so the locks cannot form a cycle. (SQLite serialises all
+    writers already.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [namespace, user_id % 2**31])
+
+
 def _hold_first_free(candidates: list[Slot], write: Callable[[Slot], Appointment]) -> Appointment:
     """Write the appointment into the first candidate slot the database accepts.
 
@@ -162,6 +182,7 @@ def _hold_first_free(candidates: list[Slot], write: Callable[[Slot], Appointment
     makes the exclusion constraint fail, and the next counsellor is tried.
     """
     for slot in candidates:
+        _queue_behind(_LOCK_COUNSELLOR, slot.counsellor)
         try:
             with transaction.atomic():
                 return write(slot)
@@ -233,6 +254,7 @@ def appointment_book(
     )
     if not candidates:
         raise _slot_taken()
+    _queue_behind(_LOCK_CITIZEN, citizen.pk)
     if _citizen_has_overlap(citizen=citizen, start=start, end=end):
         raise _citizen_busy()
 
@@ -297,6 +319,7 @@ def invitation_create(
     )
     if not candidates:
         raise _slot_taken()
+    _queue_behind(_LOCK_CITIZEN, citizen.pk)
     if _citizen_has_overlap(citizen=citizen, start=start, end=end):
         raise Problem(
             status=409,
@@ -414,6 +437,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
         raise _invalid("start", _("The new time must be in the future."))
     if not candidates:
         raise _slot_taken()
+    _queue_behind(_LOCK_CITIZEN, appointment.citizen_id)
     if _citizen_has_overlap(
         citizen=appointment.citizen, start=start, end=start + appointment_type.duration, exclude_pk=appointment.pk
     ):

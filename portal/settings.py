@@ -316,7 +316,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # One name for a choice set that several fields share (else check --deploy warns).
-    "ENUM_NAME_OVERRIDES": {"SpokenLanguageEnum": "appointments.constants.LANGUAGES"},
+    "ENUM_NAME_OVERRIDES": {
+        "SpokenLanguageEnum": "appointments.constants.LANGUAGES",
+        "GuestKindEnum": "video.constants.GuestKind",
+    },
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 
