@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments import conf
+from appointments import conf, slot_cache
 from appointments.availability import Slot
 from appointments.constants import (
     OCCUPYING_STATUSES,
@@ -93,9 +93,13 @@ def _transition(appointment: Appointment, action: str) -> str:
 # --- Side effects after commit --------------------------------------------------
 
 
-def _after_commit(appointment: Appointment, change: str, *, notify: bool) -> None:
+def _after_commit(
+    appointment: Appointment, change: str, *, notify: bool, previous_counsellor_id: int | None = None
+) -> None:
     from appointments import tasks  # the tasks module imports services' neighbours, not the reverse
 
+    # The cached slot list of the counsellor (and of the one it moved away from) is out of date.
+    slot_cache.invalidate_on_commit(appointment.counsellor_id, previous_counsellor_id)
     transaction.on_commit(
         lambda: appointment_changed.send(sender=Appointment, appointment=appointment, change=change), robust=True
     )
@@ -418,7 +422,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
         citizen=appointment.citizen, start=start, end=start + appointment_type.duration, exclude_pk=appointment.pk
     ):
         raise _citizen_busy()
-    old_start = appointment.start
+    old_start, old_counsellor_id = appointment.start, appointment.counsellor_id
 
     def write(slot: Slot) -> Appointment:
         for name, value in _padded(appointment_type, slot).items():
@@ -446,7 +450,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
 
     appointment = _hold_first_free(candidates, write)
     _audit(appointment, actor=actor, action="appointment.reschedule", previous_start=old_start.isoformat())
-    _after_commit(appointment, Change.RESCHEDULED, notify=True)
+    _after_commit(appointment, Change.RESCHEDULED, notify=True, previous_counsellor_id=old_counsellor_id)
     return appointment
 
 
@@ -526,6 +530,7 @@ def availability_replace(
     profile.version = F("version") + 1
     profile.save(update_fields=update_fields)
     profile.refresh_from_db(fields=["version"])
+    slot_cache.invalidate_on_commit(counsellor.pk)
     audit_record(
         actor=counsellor,
         action="availability.update",
