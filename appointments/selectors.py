@@ -84,11 +84,16 @@ def agenda_for_counsellor(*, counsellor: User, start: datetime, end: datetime):
     )
 
 
-def counsellors_for_type(*, appointment_type: AppointmentType, language: str | None = None) -> list[User]:
-    """Active counsellors of the type's Jobcenter (and team) who speak ``language``: one query."""
+def counsellors_for_type(
+    *, appointment_type: AppointmentType, language: str | None = None, ids: list[int] | None = None
+) -> list[User]:
+    """Active counsellors of the type's Jobcenter (and team) who speak ``language``
+    (among ``ids`` if given): one query."""
     counsellors = User.objects.filter(
         is_active=True, groups__name=Role.COUNSELLOR, jobcenter_id=appointment_type.jobcenter_id
     )
+    if ids is not None:
+        counsellors = counsellors.filter(pk__in=ids)
     if appointment_type.team_id:
         counsellors = counsellors.filter(teams=appointment_type.team_id)
     # No DISTINCT: each join matches at most one row per user (one group of that
@@ -96,7 +101,7 @@ def counsellors_for_type(*, appointment_type: AppointmentType, language: str | N
     # the slot list loads this for every query.
     counsellors = (
         counsellors.select_related("counsellor_profile")
-        .only("id", "public_id", "first_name", "last_name", "counsellor_profile__languages")
+        .only("id", "public_id", "first_name", "last_name", "email", "counsellor_profile__languages")
         .order_by("id")
     )
     result = []
@@ -308,10 +313,8 @@ def _days_from_database(
 def _counsellors_by_id(
     appointment_type: AppointmentType, language: str | None, counsellor_ids: list[int] | None
 ) -> dict[int, User]:
-    counsellors = {c.pk: c for c in counsellors_for_type(appointment_type=appointment_type, language=language)}
-    if counsellor_ids is not None:
-        counsellors = {pk: c for pk, c in counsellors.items() if pk in counsellor_ids}
-    return counsellors
+    found = counsellors_for_type(appointment_type=appointment_type, language=language, ids=counsellor_ids)
+    return {c.pk: c for c in found}
 
 
 def local_date(moment: datetime) -> date:

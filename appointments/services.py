@@ -105,8 +105,14 @@ def _after_commit(
     )
     if notify:
         version = appointment.version
-        transaction.on_commit(lambda: tasks.appointment_notify.enqueue(appointment_id=appointment.pk, version=version))
-        transaction.on_commit(lambda: tasks.reminders_schedule(appointment=appointment))
+
+        def enqueue() -> None:
+            # The e-mail and the reminders in one transaction: one commit (one WAL flush), not one each.
+            with transaction.atomic():
+                tasks.appointment_notify.enqueue(appointment_id=appointment.pk, version=version)
+                tasks.reminders_schedule(appointment=appointment)
+
+        transaction.on_commit(enqueue)
 
 
 def _audit(appointment: Appointment, *, actor, action: str, **data) -> None:
@@ -132,10 +138,11 @@ def _candidates(
     exclude_appointment_id: int | None = None,
     respect_notice: bool,
     prefer_counsellor_id: int | None = None,
-) -> list[Slot]:
-    """Free slots that start exactly at ``start``, preferred counsellor first."""
+) -> tuple[list[Slot], dict[int, User]]:
+    """Free slots that start exactly at ``start``, preferred counsellor first,
+    and the counsellors by id (so the new appointment need not load its own)."""
     day = local_date(start)
-    slots, _counsellors = slots_for_type(
+    slots, counsellors = slots_for_type(
         appointment_type=appointment_type,
         first=day - timedelta(days=1),
         last=day + timedelta(days=1),
@@ -147,7 +154,7 @@ def _candidates(
     )
     matching = [slot for slot in slots if slot.start == start]
     matching.sort(key=lambda slot: (slot.counsellor != prefer_counsellor_id, slot.counsellor))
-    return matching
+    return matching, counsellors
 
 
 def _citizen_has_overlap(*, citizen: User, start: datetime, end: datetime, exclude_pk: int | None = None) -> bool:
@@ -227,7 +234,7 @@ def appointment_book(
         if existing is not None:
             return existing
     end = start + appointment_type.duration
-    candidates = _candidates(
+    candidates, counsellors = _candidates(
         appointment_type=appointment_type,
         start=start,
         channel=channel,
@@ -243,7 +250,7 @@ def appointment_book(
     def write(slot: Slot) -> Appointment:
         return Appointment.objects.create(
             appointment_type=appointment_type,
-            counsellor_id=slot.counsellor,
+            counsellor=counsellors[slot.counsellor],
             citizen=citizen,
             channel=channel,
             location_id=slot.location,
@@ -291,7 +298,7 @@ def invitation_create(
             detail=_("No notice of legal consequences is configured; an invitation cannot be sent without one."),
         )
     end = start + appointment_type.duration
-    candidates = _candidates(
+    candidates, counsellors = _candidates(
         appointment_type=appointment_type,
         start=start,
         channel=channel,
@@ -312,7 +319,7 @@ def invitation_create(
     def write(slot: Slot) -> Appointment:
         return Appointment.objects.create(
             appointment_type=appointment_type,
-            counsellor_id=slot.counsellor,
+            counsellor=counsellors[slot.counsellor],
             citizen=citizen,
             channel=channel,
             location_id=slot.location,
@@ -404,7 +411,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
     if start == appointment.start:
         return appointment
     appointment_type = appointment.appointment_type
-    candidates = _candidates(
+    candidates, counsellors = _candidates(
         appointment_type=appointment_type,
         start=start,
         channel=appointment.channel,
@@ -427,7 +434,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
     def write(slot: Slot) -> Appointment:
         for name, value in _padded(appointment_type, slot).items():
             setattr(appointment, name, value)
-        appointment.counsellor_id = slot.counsellor
+        appointment.counsellor = counsellors[slot.counsellor]
         appointment.location_id = slot.location
         if appointment.is_invitation:
             appointment.response = InvitationResponse.PENDING

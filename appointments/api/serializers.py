@@ -177,11 +177,13 @@ def slots_json(*, appointment_type: AppointmentType, rows: list, counsellors: di
         map(str.__add__, map(heads.__getitem__, map(starts, rows)), map(tails.__getitem__, map(tail_keys, rows)))
     )
     head = _json(str(appointment_type.public_id))
-    return f'{{"appointment_type":{head},"count":{len(rows)},"results":[{results}]}}'.encode()
+    return f'{{"appointment_type":{head},"count":{len(rows)},"results":[{results}]}}'.encode("ascii")
 
 
 def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # ASCII with \u escapes (the same JSON to every parser): the answer stays a
+    # one-byte-per-character string whose encoding is a copy, not a transcoding.
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _person(user) -> dict | None:
