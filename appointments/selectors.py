@@ -129,6 +129,7 @@ def _rules(ids: list[int], first: date, last: date) -> list[availability.WeeklyR
         for r in AvailabilityRule.objects.filter(counsellor_id__in=ids)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+        .order_by()  # the slot arithmetic needs no order: no sort in the database
     ]
 
 
@@ -144,7 +145,7 @@ def _exceptions(ids: list[int], first: date, last: date) -> list[availability.Da
             location=e.location_id,
             channels=frozenset(e.channels),
         )
-        for e in AvailabilityException.objects.filter(counsellor_id__in=ids, date__range=(first, last))
+        for e in AvailabilityException.objects.filter(counsellor_id__in=ids, date__range=(first, last)).order_by()
     ]
 
 
@@ -157,9 +158,11 @@ def _busy(
     """Occupying bookings of ``ids`` that reach into the (buffer-padded) windows."""
     range_start = min(w.start for w in windows) - appointment_type.buffer_before
     range_end = max(w.end for w in windows) + appointment_type.buffer_after
+    # Index-only on appointment_occupying_until: (counsellor, blocked_end) of occupying rows,
+    # so a counsellor's years of past appointments are never read (docs/benchmarks.md, EXPLAIN).
     bookings = Appointment.objects.filter(
         counsellor_id__in=ids, status__in=OCCUPYING_STATUSES, blocked_start__lt=range_end, blocked_end__gt=range_start
-    )
+    ).order_by()
     if exclude_appointment_id is not None:
         bookings = bookings.exclude(pk=exclude_appointment_id)
     return [

@@ -24,13 +24,14 @@ import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from uuid import uuid4
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from appointments.availability import zone
 from appointments.constants import BERLIN, OCCUPYING_STATUSES, AppointmentStatus, Channel, ExceptionKind
 from appointments.models import (
     Appointment,
@@ -219,6 +220,38 @@ def book_in_bulk(where: Office, times: list[tuple], *, citizens: list[User]) -> 
             )
         )
     Appointment.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def history(where: Office, people: list[User], *, citizens: list[User], weeks: int = 26) -> int:
+    """Half a year of past appointments per counsellor (two a working day): the rows a
+    real Jobcenter's table holds and the slot search must not read. Mostly attended,
+    some no-shows and cancellations, and some never marked (still ``booked``)."""
+    rng = random.Random(11)
+    today = timezone.localdate()
+    statuses = [AppointmentStatus.ATTENDED] * 16 + [AppointmentStatus.NO_SHOW] * 2 + [AppointmentStatus.CANCELLED]
+    statuses += [AppointmentStatus.BOOKED]
+    rows = []
+    for day in (today - timedelta(days=d) for d in range(1, weeks * 7 + 1)):
+        if day.weekday() >= 5:
+            continue
+        for hour in (9, 10):
+            start = datetime.combine(day, time(hour), tzinfo=zone(BERLIN))
+            for k, person in enumerate(people):
+                rows.append(
+                    Appointment(
+                        appointment_type=where.appointment_type,
+                        counsellor=person,
+                        citizen=citizens[k % len(citizens)],
+                        start=start,
+                        end=start + timedelta(minutes=30),
+                        blocked_start=start,
+                        blocked_end=start + timedelta(minutes=30),
+                        channel=Channel.VIDEO,
+                        status=rng.choice(statuses),
+                    )
+                )
+    Appointment.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
 

@@ -32,7 +32,8 @@ def seed_slots(*, counsellors: int, days: int = 31, booked: float = 0.3) -> Slot
        Saturday hours for one in ten).
     3. ``booked`` of the free (counsellor, time) pairs of the next ``days`` days
        booked in bulk through the models, by citizens who are never booked
-       twice at one time.
+       twice at one time; and half a year of past appointments per counsellor
+       (``appointment_seed.history``), which the query must not read.
     4. A citizen of that Jobcenter: ``bench.auth.session_headers(citizen)``.
     5. The query: ``GET /api/v1/slots/?appointment_type=...&from=...&to=...``.
     Runs in the suite process (Django is set up on the benchmark database).
@@ -47,10 +48,11 @@ def seed_slots(*, counsellors: int, days: int = 31, booked: float = 0.3) -> Slot
 
     first, last = seed.period(days)
     where = seed.office(f"slots{counsellors}")
-    seed.counsellors(where, count=counsellors, first=first, last=last)
+    people = seed.counsellors(where, count=counsellors, first=first, last=last)
     free = seed.free_times(where, first=first, last=last)
     rng = random.Random(30)
     citizens = seed.users(where.jobcenter, count=counsellors, role=Role.CITIZEN, label="citizen")
+    seed.history(where, people, citizens=citizens)
     seed.book_in_bulk(where, rng.sample(free, round(len(free) * booked)), citizens=citizens)
     path = (
         f"/api/v1/slots/?appointment_type={where.appointment_type.public_id}"
