@@ -256,9 +256,9 @@ def slots_for_listing(
         return [], {}
     people = list(counsellors.values())
     ordinals = range(first.toordinal(), last.toordinal() + 1)
-    if slot_cache.enabled():
-        slot_shape = slot_cache.shape(appointment_type)
-        token_of = slot_cache.tokens(counsellors)
+    slot_shape = slot_cache.shape(appointment_type)
+    token_of = slot_cache.tokens(counsellors) if slot_cache.enabled() else None
+    if token_of is not None:
         days = slot_cache.get_days(slot_shape, people, token_of)
     else:
         days = {pk: {} for pk in counsellors}
@@ -266,7 +266,7 @@ def slots_for_listing(
     if stale:
         for pk, found in _days_from_database(appointment_type, stale, first, last).items():
             days[pk].update(found)
-        if slot_cache.enabled():
+        if token_of is not None:
             slot_cache.put_days(slot_shape, [counsellors[pk] for pk in stale], token_of, days)
     offered = set(appointment_type.channels) if channel is None else set(appointment_type.channels) & {channel}
     not_before = int((now + appointment_type.minimum_notice).timestamp())

@@ -32,6 +32,7 @@ run one process then, as the embedded default does.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable
 
@@ -50,6 +51,7 @@ Row = tuple[int, int, str, int | None]
 Days = dict[int, dict[str, tuple[Row, ...]]]
 # Bump the number when the format of ``Days`` changes: old entries are then never read.
 PREFIX = "appointments:slots:1"
+logger = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -66,8 +68,18 @@ def _token_key(counsellor_id: int) -> str:
     return f"{PREFIX}:token:{counsellor_id}"
 
 
-def tokens(counsellor_ids: Iterable[int]) -> dict[int, str]:
-    """The current token of each counsellor, made where missing (step 2: before reading the database)."""
+def tokens(counsellor_ids: Iterable[int]) -> dict[int, str] | None:
+    """The current token of each counsellor, made where missing (step 2: before
+    reading the database); None when the cache does not answer (then the list is
+    computed from the database: a cache outage must not take the slot list down)."""
+    try:
+        return _tokens(counsellor_ids)
+    except Exception:  # the cache's own errors (redis.exceptions.RedisError, OSError, ...)
+        logger.warning("slot cache unavailable; slots computed from the database", exc_info=True)
+        return None
+
+
+def _tokens(counsellor_ids: Iterable[int]) -> dict[int, str]:
     keys = {pk: _token_key(pk) for pk in counsellor_ids}
     found = cache.get_many(list(keys.values()))
     result = {pk: found[key] for pk, key in keys.items() if key in found}
@@ -86,7 +98,11 @@ def _entry_key(slot_shape: str, counsellor: User, token: str) -> str:
 def get_days(slot_shape: str, counsellors: list[User], token_of: dict[int, str]) -> dict[int, Days]:
     """Per counsellor id, the days the cache holds."""
     keys = {c.pk: _entry_key(slot_shape, c, token_of[c.pk]) for c in counsellors}
-    found = cache.get_many(list(keys.values()))
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # as in tokens(): compute instead
+        logger.warning("slot cache unavailable; slots computed from the database", exc_info=True)
+        found = {}
     return {pk: found.get(key) or {} for pk, key in keys.items()}
 
 
@@ -97,7 +113,10 @@ def put_days(slot_shape: str, counsellors: list[User], token_of: dict[int, str],
         _entry_key(slot_shape, c, token_of[c.pk]): {d: e for d, e in days[c.pk].items() if d >= today}
         for c in counsellors
     }
-    cache.set_many(values, timeout=conf.slot_cache_seconds())
+    try:
+        cache.set_many(values, timeout=conf.slot_cache_seconds())
+    except Exception:  # the answer is computed; only the next one will be too
+        logger.warning("slot cache unavailable; entries not stored", exc_info=True)
 
 
 def invalidate(counsellor_ids: Iterable[int]) -> None:

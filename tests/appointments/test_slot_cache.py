@@ -211,3 +211,20 @@ def test_it_writes_times_with_the_berlin_offset_and_escapes_names(api, world):
     assert first["end"] == berlin(*tuesday.timetuple()[:3], 8, 30).astimezone(zone("Europe/Berlin")).isoformat()
     in_person = next(r for r in body["results"] if r["channel"] == "in_person")
     assert set(in_person["location"]) == {"id", "name"}
+
+
+def test_it_lists_slots_from_the_database_when_the_cache_is_down(api, settings, world):
+    appointment_type, _counsellor, tuesday = world
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    assert hours(api, appointment_type, tuesday) == [
+        "08:00",
+        "08:30",
+        "09:00",
+        "09:30",
+        "10:00",
+        "10:30",
+        "11:00",
+        "11:30",
+    ]
