@@ -96,6 +96,8 @@ def book(ctx: Context) -> list[Figure]:
         tally=True,
         server_pids=portal.pids(),
     )
+    if not result.requests:
+        raise RuntimeError(f"book: no answer within the phase ({result.seconds:.0f} s)")
     booked = result.count(scenario.created)
     settle(portal.pids())  # the bookings in flight when wrk stopped are written, unanswered to wrk
     rows = scenario.count_bookings() - before
