@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 IN_PERSON = "in_person"
+ALL_CHANNELS = frozenset({IN_PERSON, "phone", "video"})
 
 
 @lru_cache(maxsize=64)
@@ -88,6 +90,7 @@ class Window:
     end: datetime
     location: int | None
     channels: frozenset[str]
+    day: date | None = None  # the local date it was expanded for (its rule's or exception's zone)
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,10 @@ class SlotSpec:
     not_after: datetime | None = None  # now + booking horizon
 
 
-@dataclass(frozen=True, order=True)
-class Slot:
+class Slot(NamedTuple):
+    """Ordered by start, then counsellor and channel. A tuple, because a month of
+    50 counsellors is 10,000 of them: tuples hash and compare in C."""
+
     start: datetime
     counsellor: int
     channel: str
@@ -135,9 +140,9 @@ def _subtract(window: Window, cuts: Sequence[tuple[datetime, datetime]]) -> list
                 next_pieces.append(piece)
                 continue
             if piece.start < cut_start:
-                next_pieces.append(Window(piece.counsellor, piece.start, cut_start, piece.location, piece.channels))
+                next_pieces.append(replace(piece, end=cut_start))
             if cut_end < piece.end:
-                next_pieces.append(Window(piece.counsellor, cut_end, piece.end, piece.location, piece.channels))
+                next_pieces.append(replace(piece, start=cut_end))
         pieces = next_pieces
     return pieces
 
@@ -160,21 +165,23 @@ def expand_windows(
         if exception.kind == "absence":
             absences[exception.counsellor].append((start, end))
         else:
-            windows.append(Window(exception.counsellor, start, end, exception.location, exception.channels))
+            windows.append(
+                Window(exception.counsellor, start, end, exception.location, exception.channels, exception.day)
+            )
     for day in days(first, last):
         for rule in rules_by_weekday.get(day.weekday(), ()):
             if not rule.applies_on(day):
                 continue
             start, end = wall_to_utc(day, rule.start, rule.tz), wall_to_utc(day, rule.end, rule.tz)
             if end > start:
-                windows.append(Window(rule.counsellor, start, end, rule.location, rule.channels))
+                windows.append(Window(rule.counsellor, start, end, rule.location, rule.channels, day))
     result: list[Window] = []
     for window in windows:
         result.extend(_subtract(window, absences.get(window.counsellor, ())))
     return result
 
 
-class _BusyIndex:
+class BusyIndex:
     """Per counsellor, the busy ranges sorted by start, for overlap checks in O(log n)."""
 
     def __init__(self, busy: Iterable[Busy]) -> None:
@@ -196,6 +203,46 @@ class _BusyIndex:
         return any(s < end and start < e for s, e in ranges[low:high])
 
 
+def window_slots(
+    window: Window,
+    index: BusyIndex,
+    spec: SlotSpec,
+    *,
+    channel: str | None = None,
+    location: int | None = None,
+) -> Iterator[Slot]:
+    """The free slots of one window, one per channel, in time order.
+
+    In-person slots carry the window's location (and need one); phone and
+    video slots carry none. ``location`` keeps only in-person slots there.
+    """
+    channels = window.channels & spec.channels
+    if channel is not None:
+        channels &= {channel}
+    if window.location is None:
+        channels -= {IN_PERSON}
+    if location is not None:
+        channels &= {IN_PERSON} if window.location == location else set()
+    if not channels:
+        return
+    with_location = [(c, window.location if c == IN_PERSON else None) for c in sorted(channels)]
+    counsellor, duration, step = window.counsellor, spec.duration, spec.step
+    before, after = spec.buffer_before, spec.buffer_after
+    start = window.start
+    if spec.not_before is not None and start < spec.not_before:
+        # Skip whole steps, so the slots stay on the window's grid.
+        start += -((window.start - spec.not_before) // step) * step
+    last = window.end - duration
+    if spec.not_after is not None and spec.not_after < last:
+        last = spec.not_after
+    while start <= last:
+        end = start + duration
+        if not index.overlaps(counsellor, start - before, end + after):
+            for slot_channel, slot_location in with_location:
+                yield Slot(start, counsellor, slot_channel, end, slot_location)
+        start += step
+
+
 def free_slots(
     windows: Iterable[Window],
     busy: Iterable[Busy],
@@ -204,32 +251,22 @@ def free_slots(
     channel: str | None = None,
     location: int | None = None,
 ) -> list[Slot]:
-    """Every free slot in ``windows``, one per channel, sorted by start.
-
-    In-person slots carry the window's location (and need one); phone and
-    video slots carry none. ``location`` keeps only in-person slots there.
-    """
-    index = _BusyIndex(busy)
+    """Every free slot in ``windows``, one per channel, sorted by start
+    (overlapping windows of one counsellor give each slot once)."""
+    index = BusyIndex(busy)
     found: set[Slot] = set()
     for window in windows:
-        channels = window.channels & spec.channels
-        if channel is not None:
-            channels &= {channel}
-        if window.location is None:
-            channels -= {IN_PERSON}
-        if location is not None:
-            channels &= {IN_PERSON} if window.location == location else set()
-        if not channels:
-            continue
-        start = window.start
-        while start + spec.duration <= window.end:
-            if (spec.not_before is None or start >= spec.not_before) and (
-                spec.not_after is None or start <= spec.not_after
-            ):
-                end = start + spec.duration
-                if not index.overlaps(window.counsellor, start - spec.buffer_before, end + spec.buffer_after):
-                    for slot_channel in channels:
-                        slot_location = window.location if slot_channel == IN_PERSON else None
-                        found.add(Slot(start, window.counsellor, slot_channel, end, slot_location))
-            start += spec.step
+        found.update(window_slots(window, index, spec, channel=channel, location=location))
     return sorted(found)
+
+
+def free_slots_by_day(
+    windows: Iterable[Window], busy: Iterable[Busy], spec: SlotSpec
+) -> dict[tuple[int, date | None], list[Slot]]:
+    """``free_slots`` grouped by counsellor and the local date of their window:
+    what ``appointments.slot_cache`` keeps."""
+    index = BusyIndex(busy)
+    found: dict[tuple[int, date | None], set[Slot]] = defaultdict(set)
+    for window in windows:
+        found[(window.counsellor, window.day)].update(window_slots(window, index, spec))
+    return {key: sorted(slots) for key, slots in found.items()}

@@ -21,6 +21,15 @@ def max_slot_days() -> int:
     return _get("APPOINTMENTS_MAX_SLOT_DAYS", 31)
 
 
+def slot_cache_seconds() -> int:
+    """How long free slots stay cached per counsellor (``appointments.slot_cache``).
+
+    Services invalidate on every change; the expiry only bounds how long a
+    change made past them (a shell, a bulk import) can go unseen. 0 turns the cache off.
+    """
+    return _get("APPOINTMENTS_SLOT_CACHE_SECONDS", 300)
+
+
 def reminder_before() -> timedelta:
     return _get("APPOINTMENTS_REMINDER_BEFORE", timedelta(hours=24))
 

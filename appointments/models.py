@@ -154,6 +154,8 @@ class AvailabilityException(models.Model):
 
     class Meta:
         ordering = ["counsellor", "date", "start_time"]
+        # The slot search reads a month of exceptions of many counsellors.
+        indexes = [models.Index(fields=["counsellor", "date"], name="availability_exception_day")]
         verbose_name = _("availability exception")
         verbose_name_plural = _("availability exceptions")
 
@@ -244,6 +246,14 @@ class Appointment(models.Model):
         indexes = [
             models.Index(fields=["counsellor", "start"], name="appointment_counsellor_start"),
             models.Index(fields=["citizen", "start"], name="appointment_citizen_start"),
+            # The slot search: occupying bookings of many counsellors that end after a
+            # moment, read from the index alone (blocked_start included).
+            models.Index(
+                fields=["counsellor", "blocked_end"],
+                include=["blocked_start"],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+                name="appointment_occupying_until",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_start_before_end"),

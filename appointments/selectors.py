@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from appointments import availability
+from appointments import availability, slot_cache
 from appointments.constants import BERLIN, OCCUPYING_STATUSES, AppointmentStatus
 from appointments.models import Appointment, AppointmentType, AvailabilityException, AvailabilityRule
 from portal.constants import Role
@@ -84,14 +84,26 @@ def agenda_for_counsellor(*, counsellor: User, start: datetime, end: datetime):
     )
 
 
-def counsellors_for_type(*, appointment_type: AppointmentType, language: str | None = None) -> list[User]:
-    """Active counsellors of the type's Jobcenter (and team) who speak ``language``: one query."""
+def counsellors_for_type(
+    *, appointment_type: AppointmentType, language: str | None = None, ids: list[int] | None = None
+) -> list[User]:
+    """Active counsellors of the type's Jobcenter (and team) who speak ``language``
+    (among ``ids`` if given): one query."""
     counsellors = User.objects.filter(
         is_active=True, groups__name=Role.COUNSELLOR, jobcenter_id=appointment_type.jobcenter_id
     )
+    if ids is not None:
+        counsellors = counsellors.filter(pk__in=ids)
     if appointment_type.team_id:
         counsellors = counsellors.filter(teams=appointment_type.team_id)
-    counsellors = counsellors.select_related("counsellor_profile").distinct().order_by("id")
+    # No DISTINCT: each join matches at most one row per user (one group of that
+    # name, one team; the M2M tables are unique per pair). Only what slots need:
+    # the slot list loads this for every query.
+    counsellors = (
+        counsellors.select_related("counsellor_profile")
+        .only("id", "public_id", "first_name", "last_name", "email", "counsellor_profile__languages")
+        .order_by("id")
+    )
     result = []
     for counsellor in counsellors:
         profile = getattr(counsellor, "counsellor_profile", None)
@@ -99,6 +111,78 @@ def counsellors_for_type(*, appointment_type: AppointmentType, language: str | N
         if language is None or language in spoken:
             result.append(counsellor)
     return result
+
+
+def _rules(ids: list[int], first: date, last: date) -> list[availability.WeeklyRule]:
+    return [
+        availability.WeeklyRule(
+            counsellor=r.counsellor_id,
+            weekday=r.weekday,
+            start=r.start_time,
+            end=r.end_time,
+            tz=r.timezone,
+            location=r.location_id,
+            channels=frozenset(r.channels),
+            valid_from=r.valid_from,
+            valid_until=r.valid_until,
+        )
+        for r in AvailabilityRule.objects.filter(counsellor_id__in=ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+        .order_by()  # the slot arithmetic needs no order: no sort in the database
+    ]
+
+
+def _exceptions(ids: list[int], first: date, last: date) -> list[availability.DateException]:
+    return [
+        availability.DateException(
+            counsellor=e.counsellor_id,
+            kind=e.kind,
+            day=e.date,
+            start=e.start_time,
+            end=e.end_time,
+            tz=e.timezone,
+            location=e.location_id,
+            channels=frozenset(e.channels),
+        )
+        for e in AvailabilityException.objects.filter(counsellor_id__in=ids, date__range=(first, last)).order_by()
+    ]
+
+
+def _busy(
+    ids: list[int],
+    windows: list[availability.Window],
+    appointment_type: AppointmentType,
+    exclude_appointment_id: int | None = None,
+) -> list[availability.Busy]:
+    """Occupying bookings of ``ids`` that reach into the (buffer-padded) windows."""
+    range_start = min(w.start for w in windows) - appointment_type.buffer_before
+    range_end = max(w.end for w in windows) + appointment_type.buffer_after
+    # Index-only on appointment_occupying_until: (counsellor, blocked_end) of occupying rows,
+    # so a counsellor's years of past appointments are never read (docs/benchmarks.md, EXPLAIN).
+    bookings = Appointment.objects.filter(
+        counsellor_id__in=ids, status__in=OCCUPYING_STATUSES, blocked_start__lt=range_end, blocked_end__gt=range_start
+    ).order_by()
+    if exclude_appointment_id is not None:
+        bookings = bookings.exclude(pk=exclude_appointment_id)
+    return [
+        availability.Busy(c, s, e) for c, s, e in bookings.values_list("counsellor_id", "blocked_start", "blocked_end")
+    ]
+
+
+def windows_and_busy(
+    *,
+    appointment_type: AppointmentType,
+    ids: list[int],
+    first: date,
+    last: date,
+    exclude_appointment_id: int | None = None,
+) -> tuple[list[availability.Window], list[availability.Busy]]:
+    """Working windows and bookings of the counsellors ``ids`` on ``first``..``last``: three queries."""
+    windows = availability.expand_windows(_rules(ids, first, last), _exceptions(ids, first, last), first, last)
+    if not windows:
+        return [], []
+    return windows, _busy(ids, windows, appointment_type, exclude_appointment_id)
 
 
 def slots_for_type(
@@ -115,58 +199,24 @@ def slots_for_type(
     now: datetime | None = None,
 ) -> tuple[list[availability.Slot], dict[int, User]]:
     """Free slots on the local dates ``first``..``last`` in four queries,
-    however many counsellors or days: counsellors, rules, exceptions, bookings."""
+    however many counsellors or days: counsellors, rules, exceptions, bookings.
+
+    Straight from the database: what booking and rescheduling check before
+    they write. The public slot list reads ``slots_for_listing`` (cached).
+    """
     now = now or timezone.now()
-    counsellors = {
-        c.pk: c for c in counsellors_for_type(appointment_type=appointment_type, language=language)
-    }  # query 1
-    if counsellor_ids is not None:
-        counsellors = {pk: c for pk, c in counsellors.items() if pk in counsellor_ids}
+    counsellors = _counsellors_by_id(appointment_type, language, counsellor_ids)  # query 1
     if not counsellors:
         return [], {}
-    ids = list(counsellors)
-    rules = [
-        availability.WeeklyRule(
-            counsellor=r.counsellor_id,
-            weekday=r.weekday,
-            start=r.start_time,
-            end=r.end_time,
-            tz=r.timezone,
-            location=r.location_id,
-            channels=frozenset(r.channels),
-            valid_from=r.valid_from,
-            valid_until=r.valid_until,
-        )
-        for r in AvailabilityRule.objects.filter(counsellor_id__in=ids)  # query 2
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
-    ]
-    exceptions = [
-        availability.DateException(
-            counsellor=e.counsellor_id,
-            kind=e.kind,
-            day=e.date,
-            start=e.start_time,
-            end=e.end_time,
-            tz=e.timezone,
-            location=e.location_id,
-            channels=frozenset(e.channels),
-        )
-        for e in AvailabilityException.objects.filter(counsellor_id__in=ids, date__range=(first, last))  # query 3
-    ]
-    windows = availability.expand_windows(rules, exceptions, first, last)
+    windows, busy = windows_and_busy(
+        appointment_type=appointment_type,
+        ids=list(counsellors),
+        first=first,
+        last=last,
+        exclude_appointment_id=exclude_appointment_id,
+    )  # queries 2-4
     if not windows:
         return [], counsellors
-    range_start = min(w.start for w in windows) - appointment_type.buffer_before
-    range_end = max(w.end for w in windows) + appointment_type.buffer_after
-    bookings = Appointment.objects.filter(
-        counsellor_id__in=ids, status__in=OCCUPYING_STATUSES, blocked_start__lt=range_end, blocked_end__gt=range_start
-    )
-    if exclude_appointment_id is not None:
-        bookings = bookings.exclude(pk=exclude_appointment_id)
-    busy = [
-        availability.Busy(c, s, e) for c, s, e in bookings.values_list("counsellor_id", "blocked_start", "blocked_end")
-    ]  # query 4
     spec = availability.SlotSpec(
         duration=appointment_type.duration,
         step=appointment_type.slot_step,
@@ -178,6 +228,96 @@ def slots_for_type(
     )
     slots = availability.free_slots(windows, busy, spec, channel=channel, location=location_id)
     return slots, counsellors
+
+
+def slots_for_listing(
+    *,
+    appointment_type: AppointmentType,
+    first: date,
+    last: date,
+    channel: str | None = None,
+    language: str | None = None,
+    location_id: int | None = None,
+    counsellor_ids: list[int] | None = None,
+    now: datetime | None = None,
+) -> tuple[list[slot_cache.Row], dict[int, User]]:
+    """What ``GET slots/`` lists, as ``slot_cache.Row`` tuples in the order of
+    ``slots_for_type`` (start, counsellor, channel).
+
+    1. The counsellors (one query, never cached: team, language, active).
+    2. Their cached days (``appointments.slot_cache``: tokens first, then entries).
+    3. Counsellors missing a day get the whole range computed in three queries
+       (rules, exceptions, bookings), without notice, horizon or filters, and stored.
+    4. The type's channels, notice, horizon and the query's filters are applied here.
+    """
+    now = now or timezone.now()
+    counsellors = _counsellors_by_id(appointment_type, language, counsellor_ids)
+    if not counsellors:
+        return [], {}
+    people = list(counsellors.values())
+    ordinals = range(first.toordinal(), last.toordinal() + 1)
+    slot_shape = slot_cache.shape(appointment_type)
+    token_of = slot_cache.tokens(counsellors) if slot_cache.enabled() else None
+    if token_of is not None:
+        days = slot_cache.get_days(slot_shape, people, token_of)
+    else:
+        days = {pk: {} for pk in counsellors}
+    stale = [pk for pk, held in days.items() if any(d not in held for d in ordinals)]
+    if stale:
+        for pk, found in _days_from_database(appointment_type, stale, first, last).items():
+            days[pk].update(found)
+        if token_of is not None:
+            slot_cache.put_days(slot_shape, [counsellors[pk] for pk in stale], token_of, days)
+    offered = set(appointment_type.channels) if channel is None else set(appointment_type.channels) & {channel}
+    not_before = int((now + appointment_type.minimum_notice).timestamp())
+    not_after = int((now + appointment_type.booking_horizon).timestamp())
+    rows: list[slot_cache.Row] = []
+    for d in ordinals:
+        for held in days.values():
+            for slot_channel, found in held[d].items():
+                if slot_channel not in offered:
+                    continue
+                if location_id is not None:
+                    found = [row for row in found if row[3] == location_id]
+                if found and (found[0][0] < not_before or found[-1][0] > not_after):
+                    found = [row for row in found if not_before <= row[0] <= not_after]
+                rows += found
+    # Runs already sorted per counsellor, day and channel, which the sort merges cheaply.
+    rows.sort()
+    return rows, counsellors
+
+
+def _days_from_database(
+    appointment_type: AppointmentType, ids: list[int], first: date, last: date
+) -> dict[int, slot_cache.Days]:
+    """Free slots of ``ids`` per local date and channel, no notice: what the cache keeps."""
+    result: dict[int, slot_cache.Days] = {
+        pk: {d: {} for d in range(first.toordinal(), last.toordinal() + 1)} for pk in ids
+    }
+    windows, busy = windows_and_busy(appointment_type=appointment_type, ids=ids, first=first, last=last)
+    if not windows:
+        return result
+    spec = availability.SlotSpec(
+        duration=appointment_type.duration,
+        step=appointment_type.slot_step,
+        buffer_before=appointment_type.buffer_before,
+        buffer_after=appointment_type.buffer_after,
+        channels=availability.ALL_CHANNELS,
+    )
+    for (pk, day), slots in availability.free_slots_by_day(windows, busy, spec).items():
+        by_channel: dict[str, list[slot_cache.Row]] = {}
+        for slot in slots:
+            row = (int(slot.start.timestamp()), pk, slot.channel, slot.location)
+            by_channel.setdefault(slot.channel, []).append(row)
+        result[pk][day.toordinal()] = {c: tuple(found) for c, found in by_channel.items()}
+    return result
+
+
+def _counsellors_by_id(
+    appointment_type: AppointmentType, language: str | None, counsellor_ids: list[int] | None
+) -> dict[int, User]:
+    found = counsellors_for_type(appointment_type=appointment_type, language=language, ids=counsellor_ids)
+    return {c.pk: c for c in found}
 
 
 def local_date(moment: datetime) -> date:

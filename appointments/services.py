@@ -27,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments import conf
+from appointments import conf, slot_cache
 from appointments.availability import Slot
 from appointments.constants import (
     OCCUPYING_STATUSES,
@@ -98,16 +98,26 @@ def _transition(appointment: Appointment, action: str) -> str:
 # --- Side effects after commit --------------------------------------------------
 
 
-def _after_commit(appointment: Appointment, change: str, *, notify: bool) -> None:
+def _after_commit(
+    appointment: Appointment, change: str, *, notify: bool, previous_counsellor_id: int | None = None
+) -> None:
     from appointments import tasks  # the tasks module imports services' neighbours, not the reverse
 
+    # The cached slot list of the counsellor (and of the one it moved away from) is out of date.
+    slot_cache.invalidate_on_commit(appointment.counsellor_id, previous_counsellor_id)
     transaction.on_commit(
         lambda: appointment_changed.send(sender=Appointment, appointment=appointment, change=change), robust=True
     )
     if notify:
         version = appointment.version
-        transaction.on_commit(lambda: tasks.appointment_notify.enqueue(appointment_id=appointment.pk, version=version))
-        transaction.on_commit(lambda: tasks.reminders_schedule(appointment=appointment))
+
+        def enqueue() -> None:
+            # The e-mail and the reminders in one transaction: one commit (one WAL flush), not one each.
+            with transaction.atomic():
+                tasks.appointment_notify.enqueue(appointment_id=appointment.pk, version=version)
+                tasks.reminders_schedule(appointment=appointment)
+
+        transaction.on_commit(enqueue)
 
 
 def _audit(appointment: Appointment, *, actor, action: str, **data) -> None:
@@ -133,10 +143,11 @@ def _candidates(
     exclude_appointment_id: int | None = None,
     respect_notice: bool,
     prefer_counsellor_id: int | None = None,
-) -> list[Slot]:
-    """Free slots that start exactly at ``start``, preferred counsellor first."""
+) -> tuple[list[Slot], dict[int, User]]:
+    """Free slots that start exactly at ``start``, preferred counsellor first,
+    and the counsellors by id (so the new appointment need not load its own)."""
     day = local_date(start)
-    slots, _counsellors = slots_for_type(
+    slots, counsellors = slots_for_type(
         appointment_type=appointment_type,
         first=day - timedelta(days=1),
         last=day + timedelta(days=1),
@@ -148,7 +159,7 @@ def _candidates(
     )
     matching = [slot for slot in slots if slot.start == start]
     matching.sort(key=lambda slot: (slot.counsellor != prefer_counsellor_id, slot.counsellor))
-    return matching
+    return matching, counsellors
 
 
 def _citizen_has_overlap(*, citizen: User, start: datetime, end: datetime, exclude_pk: int | None = None) -> bool:
@@ -244,7 +255,7 @@ def appointment_book(
         if existing is not None:
             return existing
     end = start + appointment_type.duration
-    candidates = _candidates(
+    candidates, counsellors = _candidates(
         appointment_type=appointment_type,
         start=start,
         channel=channel,
@@ -261,7 +272,7 @@ def appointment_book(
     def write(slot: Slot) -> Appointment:
         return Appointment.objects.create(
             appointment_type=appointment_type,
-            counsellor_id=slot.counsellor,
+            counsellor=counsellors[slot.counsellor],
             citizen=citizen,
             channel=channel,
             location_id=slot.location,
@@ -309,7 +320,7 @@ def invitation_create(
             detail=_("No notice of legal consequences is configured; an invitation cannot be sent without one."),
         )
     end = start + appointment_type.duration
-    candidates = _candidates(
+    candidates, counsellors = _candidates(
         appointment_type=appointment_type,
         start=start,
         channel=channel,
@@ -331,7 +342,7 @@ def invitation_create(
     def write(slot: Slot) -> Appointment:
         return Appointment.objects.create(
             appointment_type=appointment_type,
-            counsellor_id=slot.counsellor,
+            counsellor=counsellors[slot.counsellor],
             citizen=citizen,
             channel=channel,
             location_id=slot.location,
@@ -423,7 +434,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
     if start == appointment.start:
         return appointment
     appointment_type = appointment.appointment_type
-    candidates = _candidates(
+    candidates, counsellors = _candidates(
         appointment_type=appointment_type,
         start=start,
         channel=appointment.channel,
@@ -442,12 +453,12 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
         citizen=appointment.citizen, start=start, end=start + appointment_type.duration, exclude_pk=appointment.pk
     ):
         raise _citizen_busy()
-    old_start = appointment.start
+    old_start, old_counsellor_id = appointment.start, appointment.counsellor_id
 
     def write(slot: Slot) -> Appointment:
         for name, value in _padded(appointment_type, slot).items():
             setattr(appointment, name, value)
-        appointment.counsellor_id = slot.counsellor
+        appointment.counsellor = counsellors[slot.counsellor]
         appointment.location_id = slot.location
         if appointment.is_invitation:
             appointment.response = InvitationResponse.PENDING
@@ -470,7 +481,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
 
     appointment = _hold_first_free(candidates, write)
     _audit(appointment, actor=actor, action="appointment.reschedule", previous_start=old_start.isoformat())
-    _after_commit(appointment, Change.RESCHEDULED, notify=True)
+    _after_commit(appointment, Change.RESCHEDULED, notify=True, previous_counsellor_id=old_counsellor_id)
     return appointment
 
 
@@ -550,6 +561,7 @@ def availability_replace(
     profile.version = F("version") + 1
     profile.save(update_fields=update_fields)
     profile.refresh_from_db(fields=["version"])
+    slot_cache.invalidate_on_commit(counsellor.pk)
     audit_record(
         actor=counsellor,
         action="availability.update",

@@ -175,9 +175,30 @@ def measure_http(
     (``connections``). Both count only what they see after the warm-up."""
     common = {"requests": requests, "path": path, "server_pids": server_pids, "tally": True}
     wrk(base_url, connections=connections, seconds=timing.warmup, **common)
+    settle(server_pids)
     latency = wrk(base_url, connections=1, seconds=timing.measure, **common)
     load = wrk(base_url, connections=connections, seconds=timing.measure, **common)
+    settle(server_pids)
     return HttpFigures(latency=latency, load=load)
+
+
+def settle(server_pids: list[int] | None, *, idle_cores: float = 0.15, limit: float = 60) -> float:
+    """Wait until the server has worked off what a saturating phase left queued.
+
+    When wrk stops, the requests it had in flight are still being answered (a
+    server does not cancel a running view when the client goes): for requests
+    that take 100 ms and more, 16 connections leave seconds of work behind,
+    which the next phase would otherwise count as its own latency. Returns the
+    seconds waited."""
+    if not server_pids:
+        return 0.0
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        with CpuMeter(server_pids) as meter:
+            time.sleep(0.2)
+        if meter.cores < idle_cores:
+            break
+    return time.monotonic() - started
 
 
 # --- the stdlib client: flows and bursts ---------------------------------------

@@ -29,9 +29,9 @@ from appointments.api.serializers import (
     RescheduleIn,
     SlotQueryIn,
     StatsRangeIn,
+    slots_json,
 )
-from appointments.availability import zone
-from appointments.constants import BERLIN, AppointmentStatus, InvitationResponse
+from appointments.constants import AppointmentStatus, InvitationResponse
 from appointments.ics import appointment_ics
 from appointments.models import AppointmentType, AvailabilityException, AvailabilityRule, CounsellorProfile
 from portal.api.conditional import check_if_match, with_etag
@@ -122,7 +122,7 @@ class SlotList(APIView):
             if location_id is None:
                 raise _field_error("location", _("Unknown location."))
         counsellor = _counsellor_or_400(params.get("counsellor"), appointment_type)
-        slots, counsellors = selectors.slots_for_type(
+        rows, counsellors = selectors.slots_for_listing(
             appointment_type=appointment_type,
             first=params["from"],
             last=params["to"],
@@ -131,28 +131,9 @@ class SlotList(APIView):
             location_id=location_id,
             counsellor_ids=[counsellor.pk] if counsellor else None,
         )
-        locations = {loc.pk: loc for loc in Location.objects.filter(pk__in={s.location for s in slots if s.location})}
-        berlin = zone(BERLIN)
-        results = [
-            {
-                "start": slot.start.astimezone(berlin).isoformat(),
-                "end": slot.end.astimezone(berlin).isoformat(),
-                "counsellor": {
-                    "id": str(counsellors[slot.counsellor].public_id),
-                    "name": counsellors[slot.counsellor].get_full_name(),
-                },
-                "location": (
-                    {"id": str(locations[slot.location].public_id), "name": locations[slot.location].name}
-                    if slot.location
-                    else None
-                ),
-                "channel": slot.channel,
-            }
-            for slot in slots
-        ]
-        return Response(
-            {"appointment_type": str(appointment_type.public_id), "count": len(results), "results": results}
-        )
+        locations = Location.objects.filter(pk__in={row[3] for row in rows if row[3]})
+        body = slots_json(appointment_type=appointment_type, rows=rows, counsellors=counsellors, locations=locations)
+        return HttpResponse(body, content_type="application/json")
 
 
 # --- Citizens and counsellors ---------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bench.figures import Figure, Target
 from bench.load import Client, Request, fire_together
-from bench.suite import Context, adapter_missing, benchmark, require_feature
+from bench.suite import Context, benchmark, require_feature
 
 WHAT = "64 concurrent bookings of one slot"
 CLIENTS = 64
@@ -21,14 +21,31 @@ class RaceScenario:
 
 
 def seed_race(*, clients: int) -> RaceScenario:
-    """TODO(appointments): one free slot and ``clients`` citizens who each try to book it.
+    """One free slot and ``clients`` citizens who each try to book it.
 
-    Return ``RaceScenario([Request.json("POST", "/api/v1/appointments/", {...the
-    slot...}, headers=session_headers(citizen_i)) for i in range(clients)],
-    count_bookings=lambda: <live bookings of that counsellor at that time>)``.
+    One counsellor with the weekly hours of ``bench.rows.appointment_seed`` (in
+    a Jobcenter of its own); the slot is their first free in-person time of the
+    coming days. Every request names the same type, start, channel and
+    counsellor, each with its own citizen's session.
     """
     require_feature("appointments.services", "race")
-    raise adapter_missing("race", "seed_race")
+    from bench.auth import session_headers
+    from bench.rows import appointment_seed as seed
+    from portal.constants import Role
+
+    first, last = seed.period(14)
+    where = seed.office("race")
+    (counsellor,) = seed.counsellors(where, count=1, first=first, last=last)
+    counsellor_id, start, _end, _location_id = next(t for t in seed.free_times(where, first=first, last=last) if t[3])
+    citizens = seed.users(where.jobcenter, count=clients, role=Role.CITIZEN, label="citizen")
+    body = {
+        "appointment_type": str(where.appointment_type.public_id),
+        "start": start.isoformat(),
+        "channel": "in_person",
+        "counsellor": str(counsellor.public_id),
+    }
+    requests = [Request.json("POST", "/api/v1/appointments/", body, headers=session_headers(c)) for c in citizens]
+    return RaceScenario(requests, count_bookings=lambda: seed.occupying(counsellor_id=counsellor_id, start=start))
 
 
 def _send(request: Request) -> Callable[[Client], object]:

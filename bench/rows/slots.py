@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.figures import Figure, NotMeasured, Target, ratio
-from bench.load import Request, measure_http, wrk
-from bench.suite import Context, adapter_missing, benchmark, require_feature
+from bench.load import Request, measure_http, settle, wrk
+from bench.suite import Context, benchmark, require_feature
 
 WHAT = "GET /api/v1/slots/ for one type over 31 days, 50 counsellors with realistic rules, exceptions and 30 % booked"
 WHAT_SCALE = "the slots query with 10, 50 and 200 counsellors (1 connection)"
@@ -22,26 +22,49 @@ class SlotsScenario:
 
 
 def seed_slots(*, counsellors: int, days: int = 31, booked: float = 0.3) -> SlotsScenario:
-    """TODO(appointments): seed one scenario in its own Jobcenter and return the query.
+    """One scenario in its own Jobcenter and the query a citizen sends for it.
 
-    1. A Jobcenter, a location and one appointment type (30 minutes, in person
-       and video), ``counsellors`` counsellors offering it.
-    2. Realistic weekly rules per counsellor (Europe/Berlin wall clock): e.g.
-       Mon-Fri 08:00-12:00, Tue and Thu also 13:00-16:00, some with Friday off;
-       exceptions: a day off per counsellor per fortnight, one public holiday.
-    3. Book ``booked`` of the resulting slots over the next ``days`` days (write
-       the rows in bulk through the models, not through the API: seeding is not
-       measured).
+    1. A Jobcenter, two offices and one appointment type (30 minutes, in
+       person and video), ``counsellors`` counsellors of its team offering it.
+    2. Weekly rules and exceptions per counsellor as in
+       ``bench.rows.appointment_seed`` (full time, part time, Friday off;
+       a day off per fortnight, a weekly team meeting, a public holiday, extra
+       Saturday hours for one in ten).
+    3. ``booked`` of the free (counsellor, time) pairs of the next ``days`` days
+       booked in bulk through the models, by citizens who are never booked
+       twice at one time; and half a year of past appointments per counsellor
+       (``appointment_seed.history``), which the query must not read.
     4. A citizen of that Jobcenter: ``bench.auth.session_headers(citizen)``.
-    5. Return ``SlotsScenario([Request("GET", "/api/v1/slots/?type=...&from=...&to=...",
-       headers=headers)], slots_in_answer=<count in one answer>)``.
+    5. The query: ``GET /api/v1/slots/?appointment_type=...&from=...&to=...``.
     Runs in the suite process (Django is set up on the benchmark database).
     """
     require_feature("appointments.availability", "slots")
-    raise adapter_missing("slots", "seed_slots")
+    import random
+
+    from appointments.selectors import slots_for_type
+    from bench.auth import session_headers
+    from bench.rows import appointment_seed as seed
+    from portal.constants import Role
+
+    first, last = seed.period(days)
+    where = seed.office(f"slots{counsellors}")
+    people = seed.counsellors(where, count=counsellors, first=first, last=last)
+    free = seed.free_times(where, first=first, last=last)
+    rng = random.Random(30)
+    citizens = seed.users(where.jobcenter, count=counsellors, role=Role.CITIZEN, label="citizen")
+    seed.history(where, people, citizens=citizens)
+    seed.book_in_bulk(where, rng.sample(free, round(len(free) * booked)), citizens=citizens)
+    path = (
+        f"/api/v1/slots/?appointment_type={where.appointment_type.public_id}"
+        f"&from={first.isoformat()}&to={last.isoformat()}"
+    )
+    in_answer = len(slots_for_type(appointment_type=where.appointment_type, first=first, last=last)[0])
+    return SlotsScenario([Request("GET", path, headers=session_headers(citizens[0]))], slots_in_answer=in_answer)
 
 
 def _all_ok(result, what: str) -> None:
+    if not result.requests:
+        raise RuntimeError(f"{what}: no answer within the phase ({result.seconds:.0f} s)")
     bad = {s: n for s, n in result.statuses.items() if s != 200}
     if bad or result.failed:
         raise RuntimeError(f"{what}: answers other than 200: {bad}, socket errors {result.errors}")
@@ -97,6 +120,7 @@ def slots_scale(ctx: Context) -> list[Figure]:
         scenario = seed_slots(counsellors=counsellors)
         common = {"requests": scenario.requests, "connections": 1, "tally": True}
         wrk(portal.base_url, seconds=ctx.timing.warmup, **common)
+        settle(portal.pids())
         result = wrk(portal.base_url, seconds=ctx.timing.measure, **common)
         _all_ok(result, f"slots-scale {counsellors}")
         p50[counsellors] = result.p50_ms
