@@ -17,6 +17,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -86,7 +87,7 @@ def build_world(storage_root) -> World:
         actor=staff,
         outcome="approved",
         starts_on=timezone.localdate().replace(day=1),
-        text="Bewilligt ab dem Monatsersten.",
+        upload=SimpleUploadedFile("bescheid.pdf", pdf("Bescheid Zwackelmann")),  # (generating one takes a second)
     )
     decided.refresh_from_db()
 

@@ -78,7 +78,7 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/audit-events/":                                                                 "401   403*  403   403   401   200*  200*  200   403",
     "GET /api/v1/counsellor/agenda/":                                                            "401   403*  403   200*  401   403   403   403   403",
     "GET /api/v1/counsellor/availability/":                                                      "401   403*  403   200   401   403   403   403   403",
-    "GET /api/v1/docs/":                                                                         "200   200*  200   200   200   200   200   200   200",
+    "GET /api/v1/docs/":                                                                         "200   -     -     -     -     -     -     -     -",
     "GET /api/v1/invitations/":                                                                  "401   403*  403   403   401   200*  200*  200   403",
     "GET /api/v1/invitations/{public_id}/":                                                      "401   403*  403   403   401   200*  200*  404   403",
     "GET /api/v1/locations/":                                                                    "200   200*  200   200   200   200   200   200   200",
@@ -94,7 +94,7 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/queue/applications/{application_id}/notes/":                                    "401   403*  403   403   401   200*  200*  404   403",
     "GET /api/v1/queue/stats/":                                                                  "401   403*  403   403   401   200   200   200   403",
     "GET /api/v1/queue/unread/":                                                                 "401   403*  403   403   401   200   200   200   403",
-    "GET /api/v1/schema/":                                                                       "200   200*  200   200   200   200   200   200   200",
+    "GET /api/v1/schema/":                                                                       "200   -     -     -     -     -     -     -     -",
     "GET /api/v1/slots/":                                                                        "200   200*  200   200   200   200   200   200   200",
     "GET /api/v1/video/check/{check_id}/":                                                       "401   404*  404   404   404   404   404   404   404",
     "PATCH /api/v1/applications/{application_id}/assets/":                                       "401   409*  404   403   401   403   403   403   403",
@@ -156,10 +156,13 @@ def operations() -> list[str]:
     return sorted(MATRIX)
 
 
-def parse(cells: str) -> dict[str, tuple[int, bool]]:
+def parse(cells: str) -> dict[str, tuple[int | None, bool]]:
+    """``"401 200* 404 ..."`` -> ``{"anon": (401, False), "a": (200, True), ...}``; ``-``: not driven."""
     values = cells.split()
     assert len(values) == len(ROLES), cells
-    return {role: (int(v.rstrip("*")), v.endswith("*")) for role, v in zip(ROLES, values, strict=True)}
+    return {
+        role: (None if v == "-" else int(v.rstrip("*")), v.endswith("*")) for role, v in zip(ROLES, values, strict=True)
+    }
 
 
 def upload():
@@ -192,6 +195,8 @@ def test_it_answers_every_operation_for_each_role_as_the_table_says(role, db, _p
     observe = os.environ.get("MATRIX_OBSERVE")
     problems, seen = [], []
     for op in sorted(schema_operations() | NOT_IN_SCHEMA) if observe else operations():
+        if not observe and parse(MATRIX[op])[role][0] is None:
+            continue
         call = call_for(op, world.ids, upload)
         with transaction.atomic():
             response = send(client, call)
