@@ -39,6 +39,8 @@ from django.core.exceptions import TooManyFilesSent
 from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from rest_framework.exceptions import ParseError
 
 from applications.conf import app_settings
@@ -256,9 +258,6 @@ def _is_zip(upload: UploadedFile) -> bool:
 
 def pdf_findings(upload: UploadedFile) -> list[str]:
     """Walk the parsed PDF's objects (names decoded, object streams opened)."""
-    from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
     try:
         reader = PdfReader(upload, strict=False)
         todo = [reader.trailer]
