@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from portal.env import env_bool, env_int, env_str
+
 
 class _Settings:
     @property
@@ -19,6 +21,34 @@ class _Settings:
     @property
     def UPLOAD_MAX_BYTES(self) -> int:
         return int(getattr(settings, "APPLICATION_UPLOAD_MAX_BYTES", 15 * 1024 * 1024))
+
+    @property
+    def UPLOAD_MAX_PIXELS(self) -> int:
+        """Largest image (width x height) accepted. A small PNG can declare
+        gigapixels (a decompression bomb); 100 MP covers an A3 page at 600 dpi
+        and the largest phone cameras' usual modes."""
+        return int(getattr(settings, "APPLICATION_UPLOAD_MAX_PIXELS", 100_000_000))
+
+    # Virus scanning through clamd (Debian ``clamav-daemon``). Switched on in
+    # production by the environment (APPLICATION_VIRUS_SCAN=true); when it is on
+    # and clamd cannot answer, uploads are refused (fail closed), never stored unscanned.
+    @property
+    def VIRUS_SCAN(self) -> bool:
+        value = getattr(settings, "APPLICATION_VIRUS_SCAN", None)
+        return env_bool("APPLICATION_VIRUS_SCAN", False) if value is None else bool(value)
+
+    @property
+    def CLAMD_ADDRESS(self) -> str:
+        """``/run/clamav/clamd.ctl`` (a Unix socket: clamd's ``LocalSocket``) or
+        ``tcp://host:port`` (``TCPSocket``/``TCPAddr``)."""
+        value = getattr(settings, "APPLICATION_CLAMD_ADDRESS", None)
+        return value or env_str("APPLICATION_CLAMD_ADDRESS", "/run/clamav/clamd.ctl")
+
+    @property
+    def CLAMD_TIMEOUT(self) -> float:
+        """Seconds each socket operation with clamd may take."""
+        value = getattr(settings, "APPLICATION_CLAMD_TIMEOUT", None)
+        return float(env_int("APPLICATION_CLAMD_TIMEOUT", 30, minimum=1) if value is None else value)
 
     @property
     def MESSAGE_MAX_LENGTH(self) -> int:

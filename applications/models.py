@@ -318,6 +318,9 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What ``files.check_upload`` flagged for staff: "javascript", "auto_action" (PDF scripts and
+    # actions that run on opening). Refused content never gets this far.
+    active_content = models.JSONField(_("active content"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -387,6 +387,7 @@ def document_upload(
                 content_type=checked.content_type,
                 size=checked.size,
                 sha256=checked.sha256,
+                active_content=list(checked.active_content),
                 checklist_key=OTHER_DOCUMENT if document_request else checklist_key,
                 document_request=document_request,
                 uploaded_by=actor,

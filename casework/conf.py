@@ -35,4 +35,3 @@ def counsellors_read_own_clients() -> bool:
     """Placement counsellors may read (never change) the benefit applications of
     their own clients. Off by default: need-to-know (§35 SGB I)."""
     return bool(getattr(settings, "CASEWORK_COUNSELLORS_READ_OWN_CLIENTS", False))
-

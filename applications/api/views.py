@@ -432,6 +432,7 @@ class DocumentList(CitizenView):
         # Refuse an oversized body before reading it (1 MiB allowance for the form around the file).
         if int(request.META.get("CONTENT_LENGTH") or 0) > app_settings.UPLOAD_MAX_BYTES + 1024 * 1024:
             raise files.too_large(int(request.META["CONTENT_LENGTH"]))
+        files.check_file_count(request)
         data = DocumentIn(data=request.data)
         data.is_valid(raise_exception=True)
         document_request = None

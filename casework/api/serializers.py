@@ -225,6 +225,8 @@ class DocumentOut(serializers.Serializer):
             "sha256": document.sha256,
             "checklist_key": document.checklist_key,
             "document_request": str(document.document_request.public_id) if document.document_request else None,
+            # Scripts or automatic actions in a PDF: open it only with JavaScript switched off.
+            "active_content": list(document.active_content),
             "created_at": document.created_at,
         }
 
