@@ -13,6 +13,7 @@ from tests.factories import JobcenterFactory, UserFactory
 
 
 def test_it_creates_a_draft_at_the_only_jobcenter(citizen_api, citizen, jobcenter):
+    citizen_api.credentials(HTTP_ACCEPT_LANGUAGE="en")  # asserts the English source text
     response = citizen_api.post(api_url("application-list"), {}, format="json")
 
     assert response.status_code == 201, response.json()
@@ -31,6 +32,7 @@ def test_it_creates_a_draft_at_the_only_jobcenter(citizen_api, citizen, jobcente
 
 
 def test_it_needs_a_choice_when_there_are_several_jobcenters(citizen_api, jobcenter):
+    citizen_api.credentials(HTTP_ACCEPT_LANGUAGE="en")  # asserts the English source text
     other = JobcenterFactory(reference_prefix="LU")
 
     refused = citizen_api.post(api_url("application-list"), {}, format="json")

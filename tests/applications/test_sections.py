@@ -12,6 +12,7 @@ def missing_fields(client, app_id) -> set[str]:
 
 
 def test_it_keeps_the_valid_fields_and_names_each_rejected_one(citizen_api, draft):
+    citizen_api.credentials(HTTP_ACCEPT_LANGUAGE="en")  # asserts the English source text
     response = citizen_api.patch(
         api_url("personal", draft["id"]),
         {
@@ -68,6 +69,7 @@ def test_it_shrinks_missing_as_sections_are_filled(citizen_api, draft):
 
 
 def test_it_refuses_an_iban_with_a_wrong_checksum_and_keeps_the_saved_one(citizen_api, draft):
+    citizen_api.credentials(HTTP_ACCEPT_LANGUAGE="en")  # asserts the English source text
     good = citizen_api.patch(
         api_url("bank-account", draft["id"]), {"iban": "de89 3704 0044 0532 0130 00"}, format="json"
     ).json()
