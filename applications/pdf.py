@@ -102,7 +102,8 @@ def receipt_pdf(application: Application) -> bytes:
             relationship = Relationship(member["relationship"]).label
             forms = ", ".join(member.get("forms", []))
             name = f"{member.get('first_name', '')} {member.get('last_name', '')}".strip()
-            doc.line(f"{name}, {_('born')} {_date(member.get('birth_date'))} ({relationship}; {forms})")
+            born = _("born")
+            doc.line(f"{name}, {born} {_date(member.get('birth_date'))} ({relationship}; {forms})")
 
         doc.heading(_("Documents"))
         documents = snap.get("documents", [])
