@@ -17,6 +17,12 @@ class AppointmentsConfig(AppConfig):
 
         seed_appointments(jobcenter)
 
+    def personal_data(self, user) -> list[dict]:
+        """The citizen's part for the Art. 15 DSGVO copy: appointments and invitations."""
+        from appointments.export import appointments_personal_data
+
+        return appointments_personal_data(user)
+
 
 def _ensure_legal_texts(sender, using="default", **kwargs) -> None:
     """Legal texts are data that binding invitations need; a database flush

@@ -206,9 +206,11 @@ class Appointment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
     )
-    # The applications app is built in parallel: a plain UUID of the
-    # application until the foreign key can be added.
-    application_public_id = models.UUIDField(null=True, blank=True)
+    # The application the appointment is about: always the citizen's own and of
+    # the appointment's Jobcenter (checked when booking and inviting).
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
+    )
     languages = models.JSONField(_("languages needed"), default=list, blank=True)
     note = models.TextField(_("note from the citizen"), blank=True, max_length=1000)
     idempotency_key = models.CharField(max_length=255, blank=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from applications.models import Application
 from appointments import availability, slot_cache
 from appointments.constants import BERLIN, OCCUPYING_STATUSES, AppointmentStatus
 from appointments.models import Appointment, AppointmentType, AvailabilityException, AvailabilityRule
@@ -15,6 +16,12 @@ from portal.constants import Role
 from portal.models import User
 
 _APPOINTMENT_RELATED = ("appointment_type", "appointment_type__team", "counsellor", "citizen", "location")
+
+
+# Responses name the application by its public id only: one light query per
+# page instead of joining the application's frozen snapshot into every row.
+def _application_id() -> Prefetch:
+    return Prefetch("application", queryset=Application.objects.only("id", "public_id"))
 
 
 def appointment_types_visible(*, jobcenter_slug: str | None = None):
@@ -38,6 +45,7 @@ def appointment_get_for_participant(*, user: User, public_id) -> Appointment:
     try:
         return (
             Appointment.objects.select_related(*_APPOINTMENT_RELATED, "legal_notice")
+            .prefetch_related(_application_id())
             .filter(Q(citizen=user) | Q(counsellor=user))
             .get(public_id=public_id)
         )
@@ -52,6 +60,7 @@ def appointment_get_for_staff(*, user: User, public_id) -> Appointment:
     try:
         return (
             Appointment.objects.select_related(*_APPOINTMENT_RELATED, "legal_notice")
+            .prefetch_related(_application_id())
             .filter(appointment_type__jobcenter_id=user.jobcenter_id)
             .get(public_id=public_id)
         )
@@ -64,6 +73,7 @@ def appointments_for_user(*, user: User):
     return (
         Appointment.objects.filter(Q(citizen=user) | Q(counsellor=user))
         .select_related(*_APPOINTMENT_RELATED, "legal_notice")
+        .prefetch_related(_application_id())
         .order_by("start", "id")
     )
 
@@ -72,6 +82,7 @@ def invitations_for_staff(*, user: User):
     return (
         Appointment.objects.filter(is_invitation=True, appointment_type__jobcenter_id=user.jobcenter_id)
         .select_related(*_APPOINTMENT_RELATED, "legal_notice")
+        .prefetch_related(_application_id())
         .order_by("start", "id")
     )
 
@@ -80,6 +91,7 @@ def agenda_for_counsellor(*, counsellor: User, start: datetime, end: datetime):
     return (
         Appointment.objects.filter(counsellor=counsellor, start__lt=end, end__gt=start)
         .select_related(*_APPOINTMENT_RELATED, "legal_notice")
+        .prefetch_related(_application_id())
         .order_by("start", "id")
     )
 
@@ -373,3 +385,13 @@ def day_range_utc(first: date, last: date) -> tuple[datetime, datetime]:
     start, _ = availability.local_day_bounds(first, BERLIN)
     _, end = availability.local_day_bounds(last, BERLIN)
     return start, end
+
+
+def client_ids_of_counsellor(*, counsellor: User):
+    """The citizens ``counsellor`` has or had an appointment with in their Jobcenter
+    (a subquery of user ids). A cancelled appointment makes no one a client."""
+    return (
+        Appointment.objects.filter(counsellor=counsellor, appointment_type__jobcenter_id=counsellor.jobcenter_id)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .values("citizen_id")
+    )

@@ -18,7 +18,6 @@ No double booking, by construction:
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -27,6 +26,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.constants import ApplicationStatus
+from applications.models import Application
 from appointments import conf, slot_cache
 from appointments.availability import Slot
 from appointments.constants import (
@@ -82,6 +83,27 @@ def _invalid(field: str, message: str) -> Problem:
     )
 
 
+def _check_application(
+    application: Application | None, *, citizen: User, appointment_type: AppointmentType, received_only: bool
+) -> None:
+    """A linked application is the citizen's own and with the appointment's Jobcenter
+    (staff: and already received, not a draft only the citizen knows about).
+    Anything else is answered like an id that does not exist, so a stranger's
+    application cannot be told apart from none."""
+    if application is None:
+        return
+    if (
+        application.applicant_id != citizen.pk
+        or application.jobcenter_id != appointment_type.jobcenter_id
+        or (received_only and application.status == ApplicationStatus.DRAFT)
+    ):
+        raise unknown_application()
+
+
+def unknown_application() -> Problem:
+    return _invalid("application", _("Unknown application."))
+
+
 def _transition(appointment: Appointment, action: str) -> str:
     target = TRANSITIONS.get((appointment.status, action))
     if target is None:
@@ -128,6 +150,10 @@ def _audit(appointment: Appointment, *, actor, action: str, **data) -> None:
         jobcenter=appointment.appointment_type.jobcenter_id,
         data={"status": appointment.status, "version": appointment.version, **data},
     )
+
+
+def _id(application: Application | None) -> str | None:
+    return str(application.public_id) if application is not None else None
 
 
 # --- Holding a slot ---------------------------------------------------------------
@@ -234,7 +260,7 @@ def appointment_book(
     channel: str,
     counsellor: User | None = None,
     language: str | None = None,
-    application_public_id: uuid.UUID | None = None,
+    application: Application | None = None,
     note: str = "",
     idempotency_key: str = "",
 ) -> Appointment:
@@ -250,6 +276,7 @@ def appointment_book(
     if not appointment_type.self_bookable:
         raise _invalid("appointment_type", _("This appointment type can only be arranged by the Jobcenter."))
     _validate_choice(appointment_type, channel=channel, language=language)
+    _check_application(application, citizen=citizen, appointment_type=appointment_type, received_only=False)
     if idempotency_key:
         existing = Appointment.objects.filter(citizen=citizen, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -277,7 +304,7 @@ def appointment_book(
             channel=channel,
             location_id=slot.location,
             status=AppointmentStatus.BOOKED,
-            application_public_id=application_public_id,
+            application=application,
             languages=[language] if language else [],
             note=note,
             idempotency_key=idempotency_key,
@@ -285,7 +312,7 @@ def appointment_book(
         )
 
     appointment = _hold_first_free(candidates, write)
-    _audit(appointment, actor=citizen, action="appointment.book", channel=channel)
+    _audit(appointment, actor=citizen, action="appointment.book", channel=channel, application=_id(application))
     _after_commit(appointment, Change.BOOKED, notify=True)
     return appointment
 
@@ -301,6 +328,7 @@ def invitation_create(
     purpose: str,
     counsellor: User | None = None,
     legal_notice: LegalNotice | None = None,
+    application: Application | None = None,
 ) -> Appointment:
     """Staff invite a citizen to a binding appointment (Meldeaufforderung, §59 SGB II with §309 SGB III).
 
@@ -310,6 +338,7 @@ def invitation_create(
     version of the notice of legal consequences (Rechtsfolgenbelehrung).
     """
     _validate_choice(appointment_type, channel=channel, language=None)
+    _check_application(application, citizen=citizen, appointment_type=appointment_type, received_only=True)
     if start <= timezone.now():
         raise _invalid("start", _("An invitation must be for a time in the future."))
     legal_notice = legal_notice or LegalNotice.objects.filter(valid_from__lte=timezone.localdate()).first()
@@ -351,11 +380,19 @@ def invitation_create(
             invited_by=actor,
             purpose=purpose,
             legal_notice=legal_notice,
+            application=application,
             **_padded(appointment_type, slot),
         )
 
     appointment = _hold_first_free(candidates, write)
-    _audit(appointment, actor=actor, action="appointment.invite", purpose=purpose, legal_notice=legal_notice.version)
+    _audit(
+        appointment,
+        actor=actor,
+        action="appointment.invite",
+        purpose=purpose,
+        legal_notice=legal_notice.version,
+        application=_id(application),
+    )
     _after_commit(appointment, Change.BOOKED, notify=True)
     return appointment
 

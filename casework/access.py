@@ -3,7 +3,9 @@
 - Staff and team leads see the submitted applications of their own Jobcenter;
   anything else does not exist for them (404).
 - Counsellors see nothing, unless ``CASEWORK_COUNSELLORS_READ_OWN_CLIENTS`` is
-  on: then they may read the applications of their own clients.
+  on: then they may read the applications of their own clients, that is the
+  citizens they have or had an appointment with (``appointments`` is the one
+  record of who counsels whom; a second list kept by hand would drift from it).
 - Citizens and everyone else: 403 at the door (``HasRole``), before any lookup.
 """
 
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from applications.constants import ApplicationStatus
 from applications.models import Application
+from appointments.selectors import client_ids_of_counsellor
 from casework import conf
 from portal.api.problems import Problem
 from portal.constants import Role
@@ -32,7 +35,8 @@ def applications_visible_to(*, user) -> QuerySet[Application]:
     if is_caseworker(user):
         return submitted.filter(jobcenter_id=user.jobcenter_id)
     if user.has_role(Role.COUNSELLOR) and user.jobcenter_id and conf.counsellors_read_own_clients():
-        return submitted.filter(jobcenter_id=user.jobcenter_id, applicant__counsellors__counsellor=user)
+        clients = client_ids_of_counsellor(counsellor=user)
+        return submitted.filter(jobcenter_id=user.jobcenter_id, applicant_id__in=clients)
     return Application.objects.none()
 
 

@@ -46,26 +46,6 @@ class RoutingRule(models.Model):
         return f"{self.surname_from or '…'}-{self.surname_to or '…'} -> {self.team.name}"
 
 
-class CounsellorClient(models.Model):
-    """A placement counsellor's own client (Integrationsfachkraft of this citizen).
-
-    Only used when ``CASEWORK_COUNSELLORS_READ_OWN_CLIENTS`` is on: then the
-    counsellor may read (never change) the citizen's benefit applications.
-    """
-
-    counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counsellors")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["counsellor", "citizen"], name="counsellor_client_unique")]
-        verbose_name = _("counsellor's client")
-        verbose_name_plural = _("counsellors' clients")
-
-    def __str__(self) -> str:
-        return f"{self.counsellor_id} -> {self.citizen_id}"
-
-
 class InternalNote(models.Model):
     """A staff-only note on a case (Aktenvermerk). Never shown to the citizen and
     never part of a citizen response, export or timeline."""

@@ -133,6 +133,7 @@ class InvitationIn(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     purpose = serializers.ChoiceField(choices=InvitationPurpose.choices)
     counsellor = serializers.UUIDField(required=False, allow_null=True)
+    application = serializers.UUIDField(required=False, allow_null=True)
 
 
 class CancelIn(serializers.Serializer):
@@ -211,7 +212,8 @@ class AppointmentOut(serializers.ModelSerializer):
     citizen = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display")
-    application = serializers.UUIDField(source="application_public_id", allow_null=True)
+    # The application's public id (None when none is linked or it was deleted).
+    application = serializers.UUIDField(source="application.public_id", allow_null=True, read_only=True)
     invitation = serializers.SerializerMethodField()
     join_url = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()

@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from applications.models import Application
 from appointments import selectors, services
 from appointments.api.serializers import (
     AppointmentOut,
@@ -69,6 +70,17 @@ def _counsellor_or_400(public_id, appointment_type: AppointmentType) -> User | N
     if counsellor is None:
         raise _field_error("counsellor", _("Unknown counsellor."))
     return counsellor
+
+
+def _application_or_400(public_id) -> Application | None:
+    """The row behind an ``application`` id; whose it is, the service decides
+    (with the same answer as for an unknown id)."""
+    if public_id is None:
+        return None
+    application = Application.objects.filter(public_id=public_id).first()
+    if application is None:
+        raise services.unknown_application()
+    return application
 
 
 def _range(request, *, default_days: int) -> tuple:
@@ -181,7 +193,7 @@ class AppointmentListCreate(APIView):
             channel=params["channel"],
             counsellor=_counsellor_or_400(params.get("counsellor"), appointment_type),
             language=params.get("language"),
-            application_public_id=params.get("application"),
+            application=_application_or_400(params.get("application")),
             note=params.get("note", ""),
             idempotency_key=request.headers.get("Idempotency-Key", "")[:255],
         )
@@ -394,6 +406,7 @@ class InvitationListCreate(APIView):
             channel=params["channel"],
             purpose=params["purpose"],
             counsellor=_counsellor_or_400(params.get("counsellor"), appointment_type),
+            application=_application_or_400(params.get("application")),
         )
         response = Response(AppointmentOut(appointment).data, status=status.HTTP_201_CREATED)
         response["Location"] = f"/api/v1/invitations/{appointment.public_id}/"

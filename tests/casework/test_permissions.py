@@ -4,7 +4,8 @@
 - staff and team leads of Jobcenter B: 404 on everything of Jobcenter A, and
   their lists and figures show nothing of it
 - counsellors with ``CASEWORK_COUNSELLORS_READ_OWN_CLIENTS``: read their own
-  clients' applications (list, detail), nothing else
+  clients' applications (list, detail), nothing else; a client is a citizen
+  they have or had a (not cancelled) appointment with
 """
 
 from datetime import timedelta
@@ -14,7 +15,9 @@ from django.utils import timezone
 
 from applications.constants import ApplicationStatus as S
 from applications.models import Application, Document, DocumentRequest
-from casework.models import CounsellorClient, InternalNote
+from appointments.constants import AppointmentStatus
+from casework.models import InternalNote
+from tests.appointments.factories import AppointmentFactory, AppointmentTypeFactory
 from tests.casework.factories import ApplicationFactory
 from tests.factories import UserFactory
 
@@ -157,19 +160,37 @@ def test_it_lets_staff_and_leads_of_jobcenter_a_in(org, target, api_for):
                 assert call(client, method, url, None).status_code == 200, (user, name)
 
 
-def test_it_keeps_benefit_applications_from_counsellors_by_default(org, target, api_for):
+def appointment_with(counsellor, citizen, status=AppointmentStatus.ATTENDED, *, jobcenter=None):
+    """An appointment of ``counsellor`` with ``citizen``; attended ones lie in the past."""
+    extra = {}
+    if status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
+        extra["start"] = timezone.now() - timedelta(days=30)
+    return AppointmentFactory(
+        appointment_type=AppointmentTypeFactory(jobcenter=jobcenter or counsellor.jobcenter),
+        counsellor=counsellor,
+        citizen=citizen,
+        status=status,
+        **extra,
+    )
+
+
+def test_it_keeps_benefit_applications_from_counsellors_by_default(org, target, api_for, settings):
+    settings.CASEWORK_COUNSELLORS_READ_OWN_CLIENTS = False
     app, _document, _request = target
-    CounsellorClient.objects.create(counsellor=org.counsellor, citizen=app.applicant)
+    appointment_with(org.counsellor, app.applicant)
     client = api_for(org.counsellor)
-    assert client.get("/api/v1/queue/applications/").status_code == 403
-    assert client.get(f"/api/v1/queue/applications/{app.public_id}/").status_code == 403
+    for url in ("/api/v1/queue/applications/", f"/api/v1/queue/applications/{app.public_id}/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert response.json()["code"] == "role_required"
 
 
-def test_it_lets_counsellors_read_their_own_clients_when_allowed(org, target, api_for, settings):
+@pytest.mark.parametrize("status", [AppointmentStatus.BOOKED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW])
+def test_it_lets_counsellors_read_their_own_clients_when_allowed(org, target, api_for, settings, status):
     settings.CASEWORK_COUNSELLORS_READ_OWN_CLIENTS = True
     app, document, request = target
     other = ApplicationFactory(jobcenter=org.a, team=org.team1)
-    CounsellorClient.objects.create(counsellor=org.counsellor, citizen=app.applicant)
+    appointment_with(org.counsellor, app.applicant, status)
     client = api_for(org.counsellor)
 
     rows = client.get("/api/v1/queue/applications/", {"status": "in_review,submitted"}).json()["results"]
@@ -186,3 +207,19 @@ def test_it_lets_counsellors_read_their_own_clients_when_allowed(org, target, ap
         response = call(client, method, url, body)
         assert response.status_code == 403, (name, response.status_code)
     assert snapshot(app) == before
+
+
+def test_it_shows_counsellors_no_client_without_an_appointment_of_their_own(org, target, api_for, settings):
+    """A cancelled appointment, a colleague's appointment and an appointment in another
+    Jobcenter make no one a client."""
+    settings.CASEWORK_COUNSELLORS_READ_OWN_CLIENTS = True
+    app, _document, _request = target
+    appointment_with(org.counsellor, app.applicant, AppointmentStatus.CANCELLED)
+    appointment_with(UserFactory(counsellor=True, jobcenter=org.a), app.applicant)
+    appointment_with(org.counsellor, app.applicant, jobcenter=org.b)
+    client = api_for(org.counsellor)
+
+    assert client.get("/api/v1/queue/applications/").json()["results"] == []
+    response = client.get(f"/api/v1/queue/applications/{app.public_id}/")
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
