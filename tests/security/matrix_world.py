@@ -136,8 +136,8 @@ def build_world(storage_root) -> World:
     video = VideoAppointmentFactory(
         counsellor=users["counsellor"], citizen=a, appointment_type=appointment_type, note="Termin Zwackelmann"
     )
-    video.application_public_id = app.public_id
-    video.save(update_fields=["application_public_id"])
+    video.application = app
+    video.save(update_fields=["application"])
     guest, guest_key = guest_invite(
         appointment=video,
         actor=users["counsellor"],
