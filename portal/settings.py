@@ -123,7 +123,8 @@ REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to an in-process cache while Redis is away (portal/cache.py).
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
