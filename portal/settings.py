@@ -321,6 +321,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"SpokenLanguageEnum": "appointments.constants.LANGUAGES"},
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
+# Audit events are deleted after this many days by the retention run
+# (portal/retention.py). The Jobcenter's data protection concept sets the period.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730, minimum=30)
 
 # --- Logging: one line per record, with the request id ------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", default="INFO")
