@@ -7,19 +7,12 @@ import shutil
 import pytest
 
 from tests.conftest import missing
-from tests.security.services import Portal, Postgres, Redis, manage, portal_env, postgres_bin
+from tests.security.services import Portal, Postgres, Redis, portal_env, postgres_bin, prepare_database
 
 CITIZEN_PASSWORD = "Fehlertest-Passphrase-77"
 CITIZENS = 4
 
-# One process (each start costs seconds): migrate, the demo data (hashed fast:
-# nobody logs in as a demo user here), then citizens with the real hasher.
-_SETUP = f"""
-from django.core.management import call_command
-from django.test.utils import override_settings
-call_command("migrate", interactive=False, verbosity=0)
-with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-    call_command("seed_demo", quiet_logins=True)
+_CITIZENS = f"""
 from allauth.account.models import EmailAddress
 from portal.constants import Role
 from portal.models import User
@@ -52,7 +45,7 @@ def stack(tmp_path_factory):
         postgres.init()
         redis.start()
         env = portal_env(database_url=postgres.url, redis_url=redis.url)
-        manage(env, "shell", "-c", _SETUP)
+        prepare_database(env, _CITIZENS)
         portal = Portal(env=env, log=tmp_path_factory.mktemp("portal") / "daphne.log").start()
         yield postgres, redis, portal
     finally:

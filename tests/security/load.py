@@ -28,6 +28,7 @@ class Answer:
     headers: dict = field(default_factory=dict)
     sent: dict | None = None
     phase_end: str = ""  # when its answer came
+    seconds: float = 0.0  # from sending to the whole answer read
 
     def json(self):
         return json.loads(self.body)
@@ -83,8 +84,11 @@ def share_slots(slots: list[dict], citizens: list[Citizen]) -> None:
 
 
 class MixedLoad:
-    def __init__(self, portal: Portal, citizens: list[Citizen], appointment_type: str):
+    def __init__(self, portal: Portal, citizens: list[Citizen], appointment_type: str, *, pace: float = 0.02):
+        """``pace``: seconds from the start of one round of a worker to the next
+        (a round is 4 requests); a slow answer shortens the pause, never the rate."""
         self.portal = portal
+        self.pace = pace
         self.citizens = citizens
         self.appointment_type = appointment_type
         self.phase = "before"
@@ -100,18 +104,22 @@ class MixedLoad:
 
     def call(self, citizen: Citizen, kind: str, method: str, path: str, body=None, headers=None) -> Answer:
         phase = self.phase
+        started = time.monotonic()
         status, response_headers, content = self.portal.request(
             method, path, body, {"X-Session-Token": citizen.token, **(headers or {})}
         )
+        seconds = time.monotonic() - started
         content_type = response_headers.get("Content-Type", "")
         return self.record(
-            Answer(phase, kind, status, content_type, content, response_headers, body, phase_end=self.phase)
+            Answer(phase, kind, status, content_type, content, response_headers, body, self.phase, seconds)
         )
 
     def _loop(self, citizen: Citizen, number: int) -> None:
         counter = 0
+        next_round = time.monotonic()
         while not self._stop.is_set():
             counter += 1
+            next_round = max(next_round, time.monotonic()) + self.pace  # no catch-up bursts
             me = self.call(citizen, "me", "GET", "/api/v1/me/")
             if me.status == 200:
                 patch = self.call(
@@ -142,7 +150,7 @@ class MixedLoad:
                 elif 400 <= book.status < 500:
                     citizen.refused_bookings.append(sent)
                     citizen.slots.pop(0)
-            time.sleep(0.02)
+            self._stop.wait(max(0.0, next_round - time.monotonic()))
 
     def start(self) -> MixedLoad:
         for number, citizen in enumerate(self.citizens):

@@ -188,6 +188,23 @@ def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     return result.stdout
 
 
+# One process (each start costs seconds): migrate, then the demo data, hashed
+# fast (nobody logs in as a demo user in these runs); then the caller's script,
+# with the real password hasher again.
+_PREPARE = """
+from django.core.management import call_command
+from django.test.utils import override_settings
+call_command("migrate", interactive=False, verbosity=0)
+with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    call_command("seed_demo", quiet_logins=True)
+"""
+
+
+def prepare_database(env: dict[str, str], script: str = "") -> str:
+    """Migrate and seed the database of ``env``, then run ``script`` (Python, Django set up); returns its output."""
+    return manage(env, "shell", "-c", _PREPARE + script)
+
+
 @dataclass
 class Portal:
     """The portal served by daphne in a subprocess, like in production."""
