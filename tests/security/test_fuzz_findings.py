@@ -43,3 +43,14 @@ def test_it_describes_the_counsellor_agenda_as_the_object_it_is():
     ok = schema["paths"]["/api/v1/counsellor/agenda/"]["get"]["responses"]["200"]["content"]["application/json"]
     agenda = schema["components"]["schemas"][ok["schema"]["$ref"].rsplit("/", 1)[1]]
     assert set(agenda["properties"]) == {"from", "to", "results"}
+
+
+@pytest.mark.postgres
+def test_it_answers_400_when_postgresql_refuses_a_value(citizen_api):
+    """``make fuzz`` found it: a NUL byte in a query parameter reached PostgreSQL (DataError, was a 500)."""
+    response = citizen_api.get("/api/v1/appointment-types/", {"jobcenter": "kaisers\x00lautern"})
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "invalid_value"
+    assert "psycopg" not in response.content.decode() and "DataError" not in response.content.decode()
