@@ -1,5 +1,5 @@
-"""Schemathesis against the OpenAPI schema at ``/api/v1/schema/``, as a citizen
-and as staff with a second factor: no 5xx, every response as the schema says,
+"""Schemathesis against the OpenAPI schema at ``/api/v1/schema/``, as a citizen,
+a counsellor and staff (both with a second factor): no 5xx, every response as the schema says,
 no operation that declares authentication and ignores it.
 
 A bounded run (``FUZZ_MAX_EXAMPLES`` per operation and role, default 5); ``make
