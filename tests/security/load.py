@@ -41,7 +41,10 @@ class Citizen:
     slots: list[dict] = field(default_factory=list)
     acked_patches: int = 0
     acked_bookings: list[str] = field(default_factory=list)
-    refused_bookings: list[dict] = field(default_factory=list)  # 4xx: must not exist
+    refused_bookings: list[dict] = field(default_factory=list)  # 4xx: must not exist ...
+    # ... unless an earlier attempt at the same start got no clear answer (5xx or a
+    # dropped connection): its commit may have gone through before the failure.
+    in_doubt_starts: set[str] = field(default_factory=set)
 
 
 def app_login(portal: Portal, email: str, password: str) -> str:
@@ -150,6 +153,8 @@ class MixedLoad:
                 elif 400 <= book.status < 500:
                     citizen.refused_bookings.append(sent)
                     citizen.slots.pop(0)
+                else:
+                    citizen.in_doubt_starts.add(slot["start"])  # retried in the next round
             self._stop.wait(max(0.0, next_round - time.monotonic()))
 
     def start(self) -> MixedLoad:

@@ -7,7 +7,9 @@
    says the database is unavailable.
 3. PostgreSQL starts again. The same portal process serves again by itself.
 4. Nothing acknowledged is lost, nothing refused was written, and no write is
-   half done (every profile change and booking has its audit event).
+   half done (every profile change and booking has its audit event). A booking
+   answered 503 is in doubt (its commit may have reached the database just
+   before it died); the client's retry is then refused, and that is correct.
 
 Our own PostgreSQL, Redis and portal (tests/security/services.py): the
 machine's shared services are never touched.
@@ -135,5 +137,10 @@ def test_it_answers_503_while_postgres_is_down_and_recovers_without_losing_anyth
             assert stored[public_id][0] == citizen.email
     assert sum(len(c.acked_bookings) for c in citizens) > 0
     assert all(audited == 1 for _, _, audited in stored.values()), "a booking without its audit event"
-    refused = {(c.email, datetime.fromisoformat(s["start"])) for c in citizens for s in c.refused_bookings}
+    refused = {
+        (c.email, datetime.fromisoformat(s["start"]))
+        for c in citizens
+        for s in c.refused_bookings
+        if s["start"] not in c.in_doubt_starts
+    }
     assert not refused & {(email, start) for email, start, _ in stored.values()}, "a refused booking was stored"
