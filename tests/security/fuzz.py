@@ -108,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
                 "--suppress-health-check",
                 "all",
                 "--no-color",
+                "--generation-database",
+                "none",
                 "--report",
                 "junit",
                 "--report-dir",

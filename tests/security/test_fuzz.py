@@ -66,6 +66,7 @@ FUZZ_SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
     derandomize=True,
+    database=None,  # no example database left in the work tree
 )
 
 
