@@ -119,7 +119,10 @@ def main(argv: list[str] | None = None) -> int:
                 command += ["--max-time", str(args.max_time)]
             log(f"fuzzing as {role}: {' '.join(command[:3])} ... (--max-examples {args.max_examples})")
             started = time.monotonic()
-            result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+            # In the temporary folder: st keeps a cache of its own in the working directory.
+            result = subprocess.run(
+                command, capture_output=True, text=True, cwd=workdir, env={**os.environ, "NO_COLOR": "1"}
+            )
             print(result.stdout[-6000:])
             if result.returncode != 0:
                 print(result.stderr[-3000:], file=sys.stderr)
