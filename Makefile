@@ -51,5 +51,18 @@ BENCH_ARGS ?=
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench.run $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 
+FUZZ_EXAMPLES ?= 200
+FUZZ_ARGS ?=
+## make fuzz: a long schemathesis run (citizen, counsellor, staff with MFA; stateful links) against a portal on a database of its own; prints the number of generated requests.
+fuzz: $(VENV)/.dev-installed
+	$(PY) -m tests.security.fuzz --max-examples $(FUZZ_EXAMPLES) $(FUZZ_ARGS)
+
+SOAK_MINUTES ?= 5
+SOAK_RATE ?= 20
+SOAK_ARGS ?=
+## make soak: a mixed load for SOAK_MINUTES at SOAK_RATE requests/s on PostgreSQL and Redis of its own; p50/p99 per endpoint, then checks zero 5xx and no lost or duplicated bookings.
+soak: $(VENV)/.dev-installed
+	$(PY) -m tests.security.soak --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE) $(SOAK_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3*

@@ -15,3 +15,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if commit:
             user.groups.add(role_group(Role.CITIZEN))
         return user
+
+    def pre_login(self, request, user, **kwargs):
+        """A new session id as soon as the password is right (no session fixation).
+
+        Django rotates the id when the login completes; with a second factor
+        pending, the half-way state would otherwise live in a session id that
+        existed before the login and may have been planted. App clients get the
+        new id as their new ``X-Session-Token``.
+        """
+        response = super().pre_login(request, user, **kwargs)
+        if response is None and not request.user.is_authenticated:
+            request.session.cycle_key()
+        return response

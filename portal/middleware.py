@@ -4,7 +4,7 @@ from django.contrib.auth import logout
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from portal.requestid import new_request_id, reset_request_id, set_request_id
-from portal.sessions import staff_session_alive
+from portal.sessions import session_still_valid
 
 
 class RequestIdMiddleware:
@@ -26,17 +26,17 @@ class RequestIdMiddleware:
 
 
 class StaffSessionMiddleware:
-    """Log counsellors, staff and admins out after ``STAFF_IDLE_TIMEOUT`` of
-    inactivity (browser sessions; app sessions are checked by the API permission)."""
+    """End browser sessions that must not go on: counsellors, staff and admins
+    after ``STAFF_IDLE_TIMEOUT`` of inactivity, and every session of an account
+    that was deactivated (app tokens: ``portal.sessions.PortalSessionTokenStrategy``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.needs_mfa:
-            if not staff_session_alive(request.session):
-                logout(request)
+        if user is not None and not session_still_valid(request.session, user):
+            logout(request)  # flushes the session: deleted on the server
         return self.get_response(request)
 
 

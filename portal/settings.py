@@ -124,7 +124,8 @@ REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to an in-process cache while Redis is away (portal/cache.py).
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -189,6 +190,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Jobcenter digital"
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("browser", "app")
+# App tokens end like browser sessions: idle timeout for staff, deactivated accounts.
+HEADLESS_TOKEN_STRATEGY = "portal.sessions.PortalSessionTokenStrategy"  # noqa: S105 (a class path)
 # No single-page frontend of our own yet: links in e-mails lead to allauth's
 # pages under /accounts/. Apps use the codes (verification, password reset).
 LOGIN_REDIRECT_URL = "/"
@@ -322,6 +325,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
+# Audit events are deleted after this many days by the retention run
+# (portal/retention.py). The Jobcenter's data protection concept sets the period.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730, minimum=30)
 
 # --- Logging: one line per record, with the request id ------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", default="INFO")

@@ -16,3 +16,12 @@ def send_email(
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)
     message.send()
+
+
+@task()
+def retention_run_task() -> dict:
+    """Delete what is past its retention period (see portal/retention.py)."""
+    from portal.retention import retention_run
+
+    report = retention_run()
+    return {"deleted": report.deleted, "failed": report.failed}

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from csp.decorators import csp_update
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,6 +31,9 @@ def _check_database() -> None:
 
 
 def _check_cache() -> None:
+    check_reachable = getattr(cache, "check_reachable", None)
+    if check_reachable is not None:
+        check_reachable()  # the cache itself, not its in-process fallback
     cache.set("readyz", "1", 5)
     if cache.get("readyz") != "1":
         raise RuntimeError("cache did not return what was written")
@@ -97,8 +101,35 @@ def api_not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+def _database_unavailable() -> bool:
+    """Django calls ``handler500`` inside its ``except`` block: was it the database?"""
+    return isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+
+
 def api_server_error(request):
-    if request.path.startswith("/api/"):
+    """500, or 503 when the database is away (restart, failover).
+
+    Errors outside DRF land here: the session loaded by a middleware, allauth's
+    endpoints, the admin site. A database outage is temporary, so it is a 503
+    with ``Retry-After``, not a 500, for every path.
+    """
+    if _database_unavailable():
+        logger.warning("Database unavailable: %s", sys.exc_info()[1].__class__.__name__)
+        if request.path.startswith(("/api/", "/_allauth/")):
+            response = problem_json_response(
+                status=503,
+                code="service_unavailable",
+                detail=_("The service is briefly unavailable. Please try again in a moment."),
+            )
+        else:
+            response = HttpResponse(
+                _("The service is briefly unavailable. Please try again in a moment."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        response["Retry-After"] = "5"
+        return response
+    if request.path.startswith(("/api/", "/_allauth/")):
         return problem_json_response(
             status=500, code="server_error", detail=_("Something went wrong on our side. Please try again later.")
         )

@@ -15,7 +15,9 @@ urlpatterns = [
         name="appointment-reschedule",
     ),
     re_path(
-        r"^appointments/(?P<public_id>[0-9a-f-]{36})/ics/?$", views.AppointmentIcs.as_view(), name="appointment-ics"
+        r"^appointments/(?P<public_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/ics/?$",
+        views.AppointmentIcs.as_view(),
+        name="appointment-ics",
     ),
     path("appointments/<uuid:public_id>/attended/", views.AppointmentAttended.as_view(), name="appointment-attended"),
     path("appointments/<uuid:public_id>/no-show/", views.AppointmentNoShow.as_view(), name="appointment-no-show"),

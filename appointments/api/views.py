@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -153,6 +153,8 @@ class SlotList(APIView):
 
 class AppointmentListCreate(APIView):
     """GET: my appointments (as citizen or counsellor). POST: a citizen books a slot."""
+
+    pagination_class = PagePagination  # so the schema says "paginated", as the answer is
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -354,7 +356,10 @@ class CounsellorAgenda(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
-        responses=AppointmentOut(many=True),
+        responses=inline_serializer(
+            "CounsellorAgendaOut",
+            {"from": serializers.DateField(), "to": serializers.DateField(), "results": AppointmentOut(many=True)},
+        ),
     )
     def get(self, request):
         first, last = _range(request, default_days=7)
@@ -379,6 +384,7 @@ def _citizen_or_400(public_id, staff: User) -> User:
 class InvitationListCreate(APIView):
     """Binding invitations (Meldeaufforderung, §59 SGB II with §309 SGB III) of the staff member's Jobcenter."""
 
+    pagination_class = PagePagination  # so the schema says "paginated", as the answer is
     permission_classes = [IsStaff]
 
     @extend_schema(responses=AppointmentOut(many=True))

@@ -15,7 +15,8 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import InterfaceError, OperationalError
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -144,6 +145,12 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        # A model field refused a value that reached the ORM unchecked (e.g. a
+        # malformed UUID in a filter): the client's input, so 400, never 500.
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
 
     if isinstance(exc, Problem):
         body = problem_body(
@@ -176,6 +183,20 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
             detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
             body = problem_body(status=status_code, code=str(code), detail=str(detail))
         return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
+
+    if isinstance(exc, DataError):
+        # The database refused a value the client sent that no check caught
+        # first: a NUL character in a text (PostgreSQL), a number out of range.
+        logger.warning("Database refused a value: %s", str(exc).splitlines()[0][:200])
+        return Response(
+            problem_body(
+                status=400,
+                code="invalid_value",
+                detail=_("A value you sent cannot be stored or searched for (for example a NUL character)."),
+            ),
+            status=400,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
 
     if isinstance(exc, (OperationalError, InterfaceError)):
         # The database is away (restart, failover): say so, the client may retry.

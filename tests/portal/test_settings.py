@@ -135,7 +135,7 @@ def test_it_loads_production_settings(monkeypatch):
 
 def test_it_switches_to_redis_when_redis_url_is_set(monkeypatch):
     loaded = load_settings(monkeypatch, REDIS_URL="redis://cache.internal:6379/2")
-    assert loaded["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["CACHES"]["default"]["BACKEND"] == "portal.cache.ResilientRedisCache"
     assert loaded["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
     assert loaded["CHANNEL_LAYERS"]["default"]["CONFIG"]["hosts"] == ["redis://cache.internal:6379/2"]
 
