@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
+
+    def retention(self, now: datetime) -> dict[str, int]:
+        """Drafts never lodged, past their period, with their files; orphaned upload files."""
+        from applications.retention import applications_retention
+
+        return applications_retention(now=now)
 
     def personal_data(self, user) -> list[dict]:
         """This app's part of the citizen's data export (Art. 15 DSGVO)."""

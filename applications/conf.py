@@ -51,6 +51,17 @@ class _Settings:
         return float(env_int("APPLICATION_CLAMD_TIMEOUT", 30, minimum=1) if value is None else value)
 
     @property
+    def DRAFT_RETENTION(self) -> timedelta:
+        """A draft never lodged is deleted this long after its last change (retention run)."""
+        return timedelta(days=int(getattr(settings, "APPLICATION_DRAFT_RETENTION_DAYS", 30)))
+
+    @property
+    def ORPHAN_FILE_MIN_AGE(self) -> timedelta:
+        """Stored uploads without a Document row are deleted once this old; younger
+        ones may belong to an upload whose transaction has not committed yet."""
+        return timedelta(hours=int(getattr(settings, "APPLICATION_ORPHAN_FILE_MIN_AGE_HOURS", 24)))
+
+    @property
     def MESSAGE_MAX_LENGTH(self) -> int:
         return int(getattr(settings, "APPLICATION_MESSAGE_MAX_LENGTH", 5000))
 

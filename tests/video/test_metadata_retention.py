@@ -44,3 +44,13 @@ def test_it_follows_the_retention_setting(appointment, settings):
     call_command("purge_video_metadata", stdout=out)
     assert Participation.objects.count() == 1
     assert "Deleted 1 " in out.getvalue()
+
+
+def test_it_runs_with_the_portal_retention_run(appointment):
+    old = _row(appointment, timedelta(days=91))
+    recent = _row(appointment, timedelta(days=89))
+    out = io.StringIO()
+    call_command("run_retention", stdout=out)
+    assert "video.participations: 1 deleted" in out.getvalue()
+    assert list(Participation.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not Participation.objects.filter(pk=old.pk).exists()
