@@ -46,4 +46,3 @@ def org(db):
         staff_b=UserFactory(staff=True, jobcenter=b, teams=[team_b], email="staff@b.example"),
         lead_b=UserFactory(team_lead=True, jobcenter=b, teams=[team_b], email="lead@b.example"),
     )
-
