@@ -62,6 +62,13 @@ def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_choice(name: str, *, choices: tuple[str, ...], default: str | object = _MISSING) -> str:
+    value = env_str(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value
+
+
 def env_secret(name: str, *, debug: bool, dev_file: os.PathLike | str) -> str:
     """A secret that production must provide; development gets a generated one.
 

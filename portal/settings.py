@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env_bool, env_int, env_list, env_secret, env_str
+from portal.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -131,15 +131,20 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # CHANNEL_LAYER=core: channels-redis' list-based layer (capacity, expiry);
+    # pubsub: its Pub/Sub layer (see docs/benchmarks.md, "signal").
+    _layer = env_choice("CHANNEL_LAYER", choices=("core", "pubsub"), default="core")
+    _layer_config = {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_PREFIX", default="portal")}
+    if _layer == "core":
+        _layer_config |= {"capacity": 1000, "expiry": 30}
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": env_str("CHANNEL_PREFIX", default="portal"),
-                "capacity": 1000,
-                "expiry": 30,
-            },
+            "BACKEND": (
+                "channels_redis.core.RedisChannelLayer"
+                if _layer == "core"
+                else "channels_redis.pubsub.RedisPubSubChannelLayer"
+            ),
+            "CONFIG": _layer_config,
         }
     }
 else:

@@ -140,6 +140,13 @@ def test_it_switches_to_redis_when_redis_url_is_set(monkeypatch):
     assert loaded["CHANNEL_LAYERS"]["default"]["CONFIG"]["hosts"] == ["redis://cache.internal:6379/2"]
 
 
+def test_it_chooses_the_pubsub_channel_layer_on_request(monkeypatch):
+    loaded = load_settings(monkeypatch, REDIS_URL="redis://cache.internal:6379/2", CHANNEL_LAYER="pubsub")
+    layer = loaded["CHANNEL_LAYERS"]["default"]
+    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert layer["CONFIG"] == {"hosts": ["redis://cache.internal:6379/2"], "prefix": "portal"}
+
+
 def test_it_reads_the_database_from_database_url(monkeypatch):
     loaded = load_settings(monkeypatch, DATABASE_URL="postgres://portal:pw@db.internal:5432/portal")
     db = loaded["DATABASES"]["default"]
@@ -159,6 +166,10 @@ def test_it_reads_the_database_from_database_url(monkeypatch):
         ({"STAFF_IDLE_TIMEOUT": "5"}, "below the minimum"),
         ({"BEHIND_PROXY": "maybe"}, "BEHIND_PROXY='maybe' is not a boolean"),
         ({"API_DOCS_ENABLED": "nope"}, "API_DOCS_ENABLED='nope' is not a boolean"),
+        (
+            {"REDIS_URL": "redis://r:6379/0", "CHANNEL_LAYER": "kafka"},
+            "CHANNEL_LAYER='kafka' is not one of core, pubsub",
+        ),
     ],
 )
 def test_it_refuses_bad_production_settings(monkeypatch, overrides, message):
