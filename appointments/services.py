@@ -77,6 +77,15 @@ def _citizen_busy() -> Problem:
     )
 
 
+def _invited_citizen_busy() -> Problem:
+    return Problem(
+        status=409,
+        code="citizen_busy",
+        detail=_("The citizen already has an appointment at this time."),
+        errors={"start": [_("The citizen already has an appointment at this time.")]},
+    )
+
+
 def _invalid(field: str, message: str) -> Problem:
     return Problem(
         status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
@@ -171,7 +180,8 @@ def _candidates(
     prefer_counsellor_id: int | None = None,
 ) -> tuple[list[Slot], dict[int, User]]:
     """Free slots that start exactly at ``start``, preferred counsellor first,
-    and the counsellors by id (so the new appointment need not load its own)."""
+    and the counsellors by id (so the new appointment need not load its own);
+    409 ``slot_taken`` when there is none."""
     day = local_date(start)
     slots, counsellors = slots_for_type(
         appointment_type=appointment_type,
@@ -184,17 +194,25 @@ def _candidates(
         respect_notice=respect_notice,
     )
     matching = [slot for slot in slots if slot.start == start]
+    if not matching:
+        raise _slot_taken()
     matching.sort(key=lambda slot: (slot.counsellor != prefer_counsellor_id, slot.counsellor))
     return matching, counsellors
 
 
-def _citizen_has_overlap(*, citizen: User, start: datetime, end: datetime, exclude_pk: int | None = None) -> bool:
+def _citizen_free(
+    *, citizen_id: int, start: datetime, end: datetime, exclude_pk: int | None = None, busy=_citizen_busy
+) -> None:
+    """Queue behind the citizen's other bookings, then refuse (409 ``busy()``)
+    when the citizen already has an appointment overlapping ``start``-``end``."""
+    _queue_behind(_LOCK_CITIZEN, citizen_id)
     overlapping = Appointment.objects.filter(
-        citizen=citizen, status__in=OCCUPYING_STATUSES, start__lt=end, end__gt=start
+        citizen_id=citizen_id, status__in=OCCUPYING_STATUSES, start__lt=end, end__gt=start
     )
     if exclude_pk is not None:
         overlapping = overlapping.exclude(pk=exclude_pk)
-    return overlapping.exists()
+    if overlapping.exists():
+        raise busy()
 
 
 # Advisory lock namespaces (first key of pg_advisory_xact_lock(int, int)).
@@ -290,11 +308,7 @@ def appointment_book(
         language=language,
         respect_notice=True,
     )
-    if not candidates:
-        raise _slot_taken()
-    _queue_behind(_LOCK_CITIZEN, citizen.pk)
-    if _citizen_has_overlap(citizen=citizen, start=start, end=end):
-        raise _citizen_busy()
+    _citizen_free(citizen_id=citizen.pk, start=start, end=end)
 
     def write(slot: Slot) -> Appointment:
         return Appointment.objects.create(
@@ -357,16 +371,7 @@ def invitation_create(
         language=None,
         respect_notice=False,
     )
-    if not candidates:
-        raise _slot_taken()
-    _queue_behind(_LOCK_CITIZEN, citizen.pk)
-    if _citizen_has_overlap(citizen=citizen, start=start, end=end):
-        raise Problem(
-            status=409,
-            code="citizen_busy",
-            detail=_("The citizen already has an appointment at this time."),
-            errors={"start": [_("The citizen already has an appointment at this time.")]},
-        )
+    _citizen_free(citizen_id=citizen.pk, start=start, end=end, busy=_invited_citizen_busy)
 
     def write(slot: Slot) -> Appointment:
         return Appointment.objects.create(
@@ -471,6 +476,8 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
     if start == appointment.start:
         return appointment
     appointment_type = appointment.appointment_type
+    if not by_citizen and start <= timezone.now():
+        raise _invalid("start", _("The new time must be in the future."))
     candidates, counsellors = _candidates(
         appointment_type=appointment_type,
         start=start,
@@ -481,15 +488,9 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
         respect_notice=by_citizen,
         prefer_counsellor_id=appointment.counsellor_id,
     )
-    if not by_citizen and start <= timezone.now():
-        raise _invalid("start", _("The new time must be in the future."))
-    if not candidates:
-        raise _slot_taken()
-    _queue_behind(_LOCK_CITIZEN, appointment.citizen_id)
-    if _citizen_has_overlap(
-        citizen=appointment.citizen, start=start, end=start + appointment_type.duration, exclude_pk=appointment.pk
-    ):
-        raise _citizen_busy()
+    _citizen_free(
+        citizen_id=appointment.citizen_id, start=start, end=start + appointment_type.duration, exclude_pk=appointment.pk
+    )
     old_start, old_counsellor_id = appointment.start, appointment.counsellor_id
 
     def write(slot: Slot) -> Appointment:

@@ -45,6 +45,11 @@ from portal.constants import Role
 from portal.models import Location, User
 
 
+def _answer(appointment) -> Response:
+    """The appointment as the API shows it, with its ETag."""
+    return with_etag(Response(AppointmentOut(appointment).data), appointment)
+
+
 def _field_error(field: str, message: str) -> Problem:
     return Problem(
         status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
@@ -208,37 +213,51 @@ class AppointmentDetail(APIView):
     @extend_schema(responses=AppointmentOut)
     def get(self, request, public_id):
         appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
-        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+        return _answer(appointment)
 
 
-class AppointmentCancel(APIView):
+class _Change(APIView):
+    """Load what the asker may change, check If-Match, parse the body, call one
+    service, answer with the new representation and ETag."""
+
+    input_class: type[serializers.Serializer]
+
+    def load(self, request, public_id):
+        return selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
+
+    def change(self, appointment, *, actor: User, data: dict):
+        raise NotImplementedError
+
+    def post(self, request, public_id):
+        appointment = self.load(request, public_id)
+        check_if_match(request, appointment)
+        data = self.input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _answer(self.change(appointment, actor=request.user, data=data.validated_data))
+
+
+class _Cancel(_Change):
+    input_class = CancelIn
+
+    def change(self, appointment, *, actor, data):
+        return services.appointment_cancel(appointment=appointment, actor=actor, reason=data["reason"])
+
+
+class _Reschedule(_Change):
+    input_class = RescheduleIn
+
+    def change(self, appointment, *, actor, data):
+        return services.appointment_reschedule(appointment=appointment, actor=actor, start=data["start"])
+
+
+@extend_schema(request=CancelIn, responses=AppointmentOut)
+class AppointmentCancel(_Cancel):
     """Cancel (citizen: self-booked only, until the cutoff; counsellor: before the start)."""
 
-    @extend_schema(request=CancelIn, responses=AppointmentOut)
-    def post(self, request, public_id):
-        appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
-        check_if_match(request, appointment)
-        data = CancelIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        appointment = services.appointment_cancel(
-            appointment=appointment, actor=request.user, reason=data.validated_data["reason"]
-        )
-        return with_etag(Response(AppointmentOut(appointment).data), appointment)
 
-
-class AppointmentReschedule(APIView):
+@extend_schema(request=RescheduleIn, responses=AppointmentOut)
+class AppointmentReschedule(_Reschedule):
     """Move to another free slot; the old one is released only when the new one is held."""
-
-    @extend_schema(request=RescheduleIn, responses=AppointmentOut)
-    def post(self, request, public_id):
-        appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
-        check_if_match(request, appointment)
-        data = RescheduleIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        appointment = services.appointment_reschedule(
-            appointment=appointment, actor=request.user, start=data.validated_data["start"]
-        )
-        return with_etag(Response(AppointmentOut(appointment).data), appointment)
 
 
 class AppointmentIcs(APIView):
@@ -262,7 +281,7 @@ class _CounsellorAction(APIView):
         if appointment.counsellor_id != request.user.pk:
             raise Problem(status=403, code="role_required", detail=_("Only the counsellor can record attendance."))
         appointment = services.appointment_mark(appointment=appointment, actor=request.user, status=self.target)
-        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+        return _answer(appointment)
 
 
 class AppointmentAttended(_CounsellorAction):
@@ -277,14 +296,14 @@ class _InvitationAnswer(APIView):
     permission_classes = [IsCitizen]
     response = ""
 
-    def _answer(self, request, public_id, note: str):
+    def _respond(self, request, public_id, note: str):
         appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
         if appointment.citizen_id != request.user.pk:
             raise Problem(status=403, code="role_required", detail=_("Only the invited citizen can answer."))
         appointment = services.invitation_respond(
             appointment=appointment, citizen=request.user, response=self.response, note=note
         )
-        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+        return _answer(appointment)
 
 
 class InvitationConfirm(_InvitationAnswer):
@@ -294,7 +313,7 @@ class InvitationConfirm(_InvitationAnswer):
 
     @extend_schema(request=None, responses=AppointmentOut)
     def post(self, request, public_id):
-        return self._answer(request, public_id, "")
+        return self._respond(request, public_id, "")
 
 
 class InvitationRequestChange(_InvitationAnswer):
@@ -306,7 +325,7 @@ class InvitationRequestChange(_InvitationAnswer):
     def post(self, request, public_id):
         data = RequestChangeIn(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._answer(request, public_id, data.validated_data["note"])
+        return self._respond(request, public_id, data.validated_data["note"])
 
 
 # --- Counsellor ---------------------------------------------------------------------
@@ -426,39 +445,24 @@ class InvitationDetail(APIView):
     def get(self, request, public_id):
         appointment = selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
         audit_record(actor=request.user, action="appointment.read", obj=appointment)
-        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+        return _answer(appointment)
 
 
-class InvitationReschedule(APIView):
+class _StaffChange:
+    permission_classes = [IsStaff]
+
+    def load(self, request, public_id):
+        return selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
+
+
+@extend_schema(request=RescheduleIn, responses=AppointmentOut)
+class InvitationReschedule(_StaffChange, _Reschedule):
     """Staff move an invitation (for example answering a citizen's request for another date)."""
 
-    permission_classes = [IsStaff]
 
-    @extend_schema(request=RescheduleIn, responses=AppointmentOut)
-    def post(self, request, public_id):
-        appointment = selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
-        check_if_match(request, appointment)
-        data = RescheduleIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        appointment = services.appointment_reschedule(
-            appointment=appointment, actor=request.user, start=data.validated_data["start"]
-        )
-        return with_etag(Response(AppointmentOut(appointment).data), appointment)
-
-
-class InvitationCancel(APIView):
-    permission_classes = [IsStaff]
-
-    @extend_schema(request=CancelIn, responses=AppointmentOut)
-    def post(self, request, public_id):
-        appointment = selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
-        check_if_match(request, appointment)
-        data = CancelIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        appointment = services.appointment_cancel(
-            appointment=appointment, actor=request.user, reason=data.validated_data["reason"]
-        )
-        return with_etag(Response(AppointmentOut(appointment).data), appointment)
+@extend_schema(request=CancelIn, responses=AppointmentOut)
+class InvitationCancel(_StaffChange, _Cancel):
+    """Staff cancel an invitation."""
 
 
 class AppointmentStats(APIView):
