@@ -63,6 +63,19 @@ def row_of(user, application: Application, *, status: int = 200) -> Response:
     return with_etag(Response(body, status=status), fresh)
 
 
+def _case_read(request, application_id, action: str) -> Application:
+    """The case for a staff member of its Jobcenter, the read audited as ``action``."""
+    application = application_get_for_staff(user=request.user, public_id=application_id)
+    audit_read(request.user, action, application)
+    return application
+
+
+def _document_request_out(pk: int, *, status: int = 200) -> Response:
+    document_request = DocumentRequest.objects.select_related("created_by").get(pk=pk)
+    body = s.DocumentRequestOut(document_request, context={"today": selectors.today_in_berlin()}).data
+    return Response(body, status=status)
+
+
 def _parse(serializer_class, data, **kw):
     serializer = serializer_class(data=data, **kw)
     serializer.is_valid(raise_exception=True)
@@ -385,8 +398,7 @@ class DocumentRequests(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
-        application = application_get_for_staff(user=request.user, public_id=application_id)
-        audit_read(request.user, "application.document_requests.read", application)
+        application = _case_read(request, application_id, "application.document_requests.read")
         requests = application.document_requests.select_related("created_by").prefetch_related("documents")
         context = {"today": selectors.today_in_berlin()}
         return Response([s.DocumentRequestOut(r, context=context).data for r in requests.order_by("deadline", "id")])
@@ -396,8 +408,7 @@ class DocumentRequests(APIView):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         data = _parse(s.DocumentRequestIn, request.data)
         created = services.document_request_create(application=application, actor=request.user, **data)
-        created = DocumentRequest.objects.select_related("created_by").get(pk=created.pk)
-        return Response(s.DocumentRequestOut(created, context={"today": selectors.today_in_berlin()}).data, status=201)
+        return _document_request_out(created.pk, status=201)
 
 
 class DocumentRequestAction(APIView):
@@ -419,8 +430,7 @@ class DocumentRequestAction(APIView):
             result = services.document_request_reject(
                 application=application, request=document_request, actor=request.user, reason=data["reason"]
             )
-        result = DocumentRequest.objects.select_related("created_by").get(pk=result.pk)
-        return Response(s.DocumentRequestOut(result, context={"today": selectors.today_in_berlin()}).data)
+        return _document_request_out(result.pk)
 
 
 class Notes(APIView):
@@ -430,8 +440,7 @@ class Notes(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
-        application = application_get_for_staff(user=request.user, public_id=application_id)
-        audit_read(request.user, "application.notes.read", application)
+        application = _case_read(request, application_id, "application.notes.read")
         notes = InternalNote.objects.filter(application=application).select_related("author")
         return Response([s.NoteOut(n).data for n in notes])
 
@@ -450,8 +459,7 @@ class Messages(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, application_id):
-        application = application_get_for_staff(user=request.user, public_id=application_id)
-        audit_read(request.user, "application.messages.read", application)
+        application = _case_read(request, application_id, "application.messages.read")
         messages_mark_read(application=application, actor=request.user, by_jobcenter=True)
         messages = messages_for(application=application).select_related("author")
         return Response([s.MessageOut(m).data for m in messages])

@@ -5,24 +5,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 
 from casework.models import RoutingRule
-from portal.constants import Role
 from tests.factories import JobcenterFactory, TeamFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Many users per test: a slow password hash would dominate the run (logins are forced anyway)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def org(db):
-    # Defensive: a transactional test elsewhere may have flushed the role groups of the data migration.
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
     a = JobcenterFactory(slug="jc-a", name="Jobcenter A", reference_prefix="A")
     b = JobcenterFactory(slug="jc-b", name="Jobcenter B", reference_prefix="B")
     team1 = TeamFactory(jobcenter=a, name="Leistung A-K")
