@@ -267,7 +267,7 @@ class DocumentRequest(models.Model):
 
     Benefits may be refused for lack of cooperation only after a written
     warning of the consequences and a reasonable deadline (§66 SGB I), so the
-    warning text shown is stored with its version.
+    warning text shown is stored with its version (in German; see below).
     """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="document_requests")
@@ -277,6 +277,10 @@ class DocumentRequest(models.Model):
     deadline = models.DateField(_("deadline"))
     consequences_text = models.TextField(_("warning of the consequences"))
     consequences_version = models.CharField(_("version of the warning"), max_length=20)
+    # The binding text is German (Amtssprache, §19 SGB X); a translation into
+    # the citizen's language is an aid shown beside it, never instead of it.
+    consequences_translation = models.TextField(_("translation of the warning (aid)"), blank=True)
+    translation_language = models.CharField(_("language of the translation"), max_length=8, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=DocumentRequestStatus.choices, default=DocumentRequestStatus.OPEN
     )

@@ -3,14 +3,18 @@
 A refusal for lack of cooperation (§66 SGB I) is lawful only after a written
 warning of its consequences, so the exact wording a citizen was shown is
 stored with every document request (text and version). A new wording gets a
-new version here; old requests keep theirs.
+new version here; old requests keep theirs. The stored wording is German (the
+official language); the citizen's language is added as an aid.
 """
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 CONSEQUENCES_VERSION = "2026-1"
+# Official documents are written in German (Amtssprache, §19 SGB X).
+OFFICIAL_LANGUAGE = "de"
 
 
 def default_legal_basis() -> str:
@@ -26,3 +30,22 @@ def consequences_text() -> str:
         "retroactively in whole or in part (§67 SGB I). If you cannot meet the deadline, "
         "please tell us before it runs out."
     )
+
+
+def official_texts(*, citizen_language: str) -> dict[str, str]:
+    """The fields a new document request stores: legal basis and warning in
+    German, whatever language the staff member works in, and the warning in the
+    citizen's language as an aid when that is not German."""
+    with translation.override(OFFICIAL_LANGUAGE):
+        texts = {
+            "legal_basis": default_legal_basis(),
+            "consequences_text": consequences_text(),
+            "consequences_version": CONSEQUENCES_VERSION,
+            "consequences_translation": "",
+            "translation_language": "",
+        }
+    if citizen_language and citizen_language != OFFICIAL_LANGUAGE:
+        with translation.override(citizen_language):
+            texts["consequences_translation"] = consequences_text()
+            texts["translation_language"] = citizen_language
+    return texts

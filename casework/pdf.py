@@ -7,7 +7,7 @@ import os
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -42,6 +42,13 @@ def _day(value: date) -> str:
 
 
 def decision_pdf(*, application: Application, values: dict) -> bytes:
+    """The notice (Bescheid) as a PDF, in German: the official language (§19
+    SGB X), whatever language the staff member works in."""
+    with translation.override("de"):
+        return _decision_pdf(application=application, values=values)
+
+
+def _decision_pdf(*, application: Application, values: dict) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_margins(20, 20, 20)
     pdf.add_page()

@@ -238,21 +238,19 @@ def document_request_create(
     1. Only the case's worker (or a team lead), only while undecided.
     2. A submitted case goes into review first; a case in review becomes
        ``documents_requested`` (both through the state machine).
-    3. The request stores the warning of consequences (§66 SGB I) with its version.
+    3. The request stores the warning of consequences (§66 SGB I) with its version,
+       in German, with the citizen's language as an aid (``legal.official_texts``).
     4. The citizen gets a timeline entry and an e-mail without social data.
     """
     locked = _lock(application)
     ensure_may_work(user=actor, application=locked)
     ensure_undecided(locked)
     deadline = deadline or today_in_berlin() + timedelta(days=conf.document_request_default_days())
+    texts = legal.official_texts(citizen_language=locked.applicant.preferred_language)
+    if legal_basis:
+        texts["legal_basis"] = legal_basis
     request = DocumentRequest.objects.create(
-        application=locked,
-        description=description,
-        legal_basis=legal_basis or legal.default_legal_basis(),
-        deadline=deadline,
-        consequences_text=legal.consequences_text(),
-        consequences_version=legal.CONSEQUENCES_VERSION,
-        created_by=actor,
+        application=locked, description=description, deadline=deadline, created_by=actor, **texts
     )
     public = {"deadline": deadline.isoformat(), "request": str(request.public_id)}
     if locked.status == ApplicationStatus.SUBMITTED:

@@ -110,6 +110,8 @@ def document_request_out(request: DocumentRequest, application: Application) -> 
         "overdue": request.status == DocumentRequestStatus.OPEN and request.deadline < today,
         "consequences_text": request.consequences_text,
         "consequences_version": request.consequences_version,
+        "consequences_translation": request.consequences_translation,
+        "translation_language": request.translation_language,
         "status": request.status,
         "status_label": DocumentRequestStatus(request.status).label,
         "rejection_reason": request.rejection_reason,

@@ -204,6 +204,8 @@ class DocumentRequestOut(serializers.Serializer):
             "deadline": request.deadline,
             "consequences_text": request.consequences_text,
             "consequences_version": request.consequences_version,
+            "consequences_translation": request.consequences_translation,
+            "translation_language": request.translation_language,
             "status": request.status,
             "overdue": request.status == "open" and request.deadline < today,
             "created_at": request.created_at,

@@ -259,3 +259,46 @@ def test_it_stores_the_warning_in_german_and_mails_the_citizen_in_ukrainian(
     message = mail.outbox[0]
     assert message.subject == f"Запит документів для вашої заяви {case.reference}"
     assert message.body.startswith(f"Jobcenter потрібні документи для вашої заяви {case.reference}.")
+
+
+def test_it_keeps_legal_texts_german_when_staff_work_in_english_and_adds_the_citizens_language(api_for, office):
+    jobcenter, team, staff, _colleague = office
+    case = ApplicationFactory(jobcenter=jobcenter, team=team, assigned_to=staff)
+    case.applicant.preferred_language = "uk"
+    case.applicant.save(update_fields=["preferred_language"])
+
+    response = speaking(api_for(staff), "en").post(
+        f"/api/v1/queue/applications/{case.public_id}/document-requests/",
+        {"description": "Bank statements of the last three months"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    staff_view = response.json()
+    assert staff_view["legal_basis"] == "§60 Absatz 1 Erstes Buch Sozialgesetzbuch (SGB I): Mitwirkungspflicht."
+    assert staff_view["consequences_text"].startswith("Wenn Sie die angeforderten Unterlagen nicht")
+    assert staff_view["translation_language"] == "uk"
+    assert "(§66 SGB I)" in staff_view["consequences_translation"]
+    assert "Wenn Sie" not in staff_view["consequences_translation"]
+    assert not staff_view["consequences_translation"].isascii()  # Cyrillic, not the English msgid
+
+    answer = speaking(api_for(case.applicant), "uk").get(f"/api/v1/applications/{case.public_id}/document-requests/")
+    (request,) = answer.json()["requests"]
+    assert request["consequences_text"] == staff_view["consequences_text"]
+    assert request["consequences_translation"] == staff_view["consequences_translation"]
+
+
+def test_it_adds_no_translation_for_a_german_speaking_citizen(api_for, office):
+    jobcenter, team, staff, _colleague = office
+    case = ApplicationFactory(jobcenter=jobcenter, team=team, assigned_to=staff)
+
+    response = speaking(api_for(staff), "uk").post(
+        f"/api/v1/queue/applications/{case.public_id}/document-requests/",
+        {"description": "Kontoauszüge"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    stored = DocumentRequest.objects.get(application=case)
+    assert stored.consequences_text.startswith("Wenn Sie die angeforderten Unterlagen nicht")
+    assert (stored.consequences_translation, stored.translation_language) == ("", "")
