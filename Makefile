@@ -60,7 +60,7 @@ fuzz: $(VENV)/.dev-installed
 SOAK_MINUTES ?= 5
 SOAK_RATE ?= 20
 SOAK_ARGS ?=
-## make soak: a mixed load for SOAK_MINUTES at SOAK_RATE requests/s on PostgreSQL and Redis of its own; p50/p99 per endpoint, then checks zero 5xx and no lost or duplicated bookings.
+## make soak: a mixed load (booking, applying, claiming and deciding, video signalling) for SOAK_MINUTES at SOAK_RATE requests/s on PostgreSQL and Redis of its own; p50/p99 per endpoint, then checks in the database: zero 5xx, nothing lost or duplicated.
 soak: $(VENV)/.dev-installed
 	$(PY) -m tests.security.soak --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE) $(SOAK_ARGS)
 

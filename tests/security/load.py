@@ -86,12 +86,44 @@ def share_slots(slots: list[dict], citizens: list[Citizen]) -> None:
         citizens[index % len(citizens)].slots.append(slot)
 
 
+class Pacer:
+    """One stated rate shared by every worker of a run: each request takes the
+    next free slot (``1 / rate`` apart). A worker that comes late takes a slot at
+    once instead of catching up, so a slow server lowers the achieved rate rather
+    than causing bursts."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def slot(self) -> float:
+        """The monotonic time at which the caller may send."""
+        with self._lock:
+            slot = max(self._next, time.monotonic())
+            self._next = slot + self.interval
+            return slot
+
+    def wait(self) -> None:
+        time.sleep(max(0.0, self.slot() - time.monotonic()))
+
+
 class MixedLoad:
-    def __init__(self, portal: Portal, citizens: list[Citizen], appointment_type: str, *, pace: float = 0.02):
+    def __init__(
+        self,
+        portal: Portal,
+        citizens: list[Citizen],
+        appointment_type: str,
+        *,
+        pace: float = 0.02,
+        pacer: Pacer | None = None,
+    ):
         """``pace``: seconds from the start of one round of a worker to the next
-        (a round is 4 requests); a slow answer shortens the pause, never the rate."""
+        (a round is 4 requests); a slow answer shortens the pause, never the rate.
+        With a ``pacer`` every request waits for its slot instead (``pace`` unused)."""
         self.portal = portal
-        self.pace = pace
+        self.pace = 0.0 if pacer is not None else pace
+        self.pacer = pacer
         self.citizens = citizens
         self.appointment_type = appointment_type
         self.phase = "before"
@@ -106,6 +138,8 @@ class MixedLoad:
         return answer
 
     def call(self, citizen: Citizen, kind: str, method: str, path: str, body=None, headers=None) -> Answer:
+        if self.pacer is not None:
+            self.pacer.wait()
         phase = self.phase
         started = time.monotonic()
         status, response_headers, content = self.portal.request(

@@ -239,12 +239,28 @@ class Portal:
             stop_group(self.proc)
             self.proc = None
 
-    def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None, timeout=10):
-        """``(status, headers, body bytes)``; status 0 when the connection failed."""
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        headers: dict | None = None,
+        timeout=10,
+        *,
+        data: bytes | None = None,
+    ):
+        """``(status, headers, body bytes)``; status 0 when the connection failed.
+
+        ``body`` is sent as JSON; ``data`` as it is (the caller names its Content-Type)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            payload = json.dumps(body).encode() if body is not None else None
-            all_headers = {"Content-Type": "application/json", **(headers or {})} if payload else dict(headers or {})
+            if data is not None:
+                payload, all_headers = data, dict(headers or {})
+            else:
+                payload = json.dumps(body).encode() if body is not None else None
+                all_headers = (
+                    {"Content-Type": "application/json", **(headers or {})} if payload else dict(headers or {})
+                )
             conn.request(method, path, body=payload, headers=all_headers)
             response = conn.getresponse()
             return response.status, dict(response.getheaders()), response.read()
