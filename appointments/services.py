@@ -50,7 +50,7 @@ from appointments.selectors import local_date, slots_for_type
 from appointments.signals import appointment_changed
 from portal.api.problems import Problem
 from portal.audit import audit_record
-from portal.models import User
+from portal.models import Location, User
 
 COUNSELLOR_CONSTRAINT = "appointment_no_overlap_per_counsellor"
 CITIZEN_CONSTRAINT = "appointment_no_overlap_per_citizen"
@@ -178,10 +178,11 @@ def _candidates(
     exclude_appointment_id: int | None = None,
     respect_notice: bool,
     prefer_counsellor_id: int | None = None,
+    location_id: int | None = None,
 ) -> tuple[list[Slot], dict[int, User]]:
-    """Free slots that start exactly at ``start``, preferred counsellor first,
-    and the counsellors by id (so the new appointment need not load its own);
-    409 ``slot_taken`` when there is none."""
+    """Free slots that start exactly at ``start`` (at ``location_id`` when given),
+    preferred counsellor first, and the counsellors by id (so the new appointment
+    need not load its own); 409 ``slot_taken`` when there is none."""
     day = local_date(start)
     slots, counsellors = slots_for_type(
         appointment_type=appointment_type,
@@ -194,6 +195,8 @@ def _candidates(
         respect_notice=respect_notice,
     )
     matching = [slot for slot in slots if slot.start == start]
+    if location_id is not None:
+        matching = [slot for slot in matching if slot.location == location_id]
     if not matching:
         raise _slot_taken()
     matching.sort(key=lambda slot: (slot.counsellor != prefer_counsellor_id, slot.counsellor))
@@ -277,6 +280,7 @@ def appointment_book(
     start: datetime,
     channel: str,
     counsellor: User | None = None,
+    location: Location | None = None,
     language: str | None = None,
     application: Application | None = None,
     note: str = "",
@@ -285,8 +289,8 @@ def appointment_book(
     """A citizen books a free slot.
 
     1. Check the type can be booked this way (self-service, channel, language).
-    2. Find the counsellors free at exactly ``start`` (rules, exceptions,
-       buffers, notice, horizon, existing bookings).
+    2. Find the counsellors free at exactly ``start`` (at ``location`` when
+       given; rules, exceptions, buffers, notice, horizon, existing bookings).
     3. Refuse when the citizen already has an appointment then.
     4. Insert into the first candidate the database accepts (409 otherwise).
     5. Audit; on commit: signal, confirmation e-mail with .ics, reminders.
@@ -307,6 +311,7 @@ def appointment_book(
         counsellor=counsellor,
         language=language,
         respect_notice=True,
+        location_id=location.pk if location else None,
     )
     _citizen_free(citizen_id=citizen.pk, start=start, end=end)
 

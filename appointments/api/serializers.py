@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from operator import itemgetter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +119,8 @@ class BookIn(serializers.Serializer):
     appointment_type = serializers.UUIDField()
     start = serializers.DateTimeField()
     channel = serializers.ChoiceField(choices=Channel.choices)
+    # The office of an in-person slot, as the slot list gives it.
+    location = serializers.UUIDField(required=False, allow_null=True)
     counsellor = serializers.UUIDField(required=False, allow_null=True)
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False, allow_null=True)
     application = serializers.UUIDField(required=False, allow_null=True)
@@ -148,37 +149,30 @@ class RequestChangeIn(serializers.Serializer):
     note = serializers.CharField(max_length=1000)
 
 
-def slots_json(*, appointment_type: AppointmentType, rows: list, counsellors: dict, locations) -> bytes:
+def slots_json(*, appointment_type: AppointmentType, entries: list, locations) -> bytes:
     """The slot list as JSON: ``{"appointment_type", "count", "results": [{start, end,
-    counsellor, location, channel}]}``, times with the Berlin offset.
+    channel, location}]}`` from ``selectors.bookable_times``: one entry per bookable
+    time, channel and office, times with the Berlin offset, in order of time.
 
-    Written from pre-encoded pieces because a month of 50 counsellors is 10,000
-    slots that share a few hundred times, 50 counsellors and a few locations: each
-    is encoded once, not once per slot as a serializer (or ``json.dumps`` of the
-    dicts) would (``docs/benchmarks.md``).
+    Which counsellor is free is not part of the answer: the citizen books a time
+    (the service takes the first free counsellor, or the one named), and an
+    anonymous list of every counsellor's free hours would publish the staff's
+    working patterns. Written from pre-encoded pieces (``docs/benchmarks.md``).
     """
     berlin = zone(BERLIN)
     duration = int(appointment_type.duration.total_seconds())
-    people = {pk: _json({"id": str(c.public_id), "name": c.get_full_name()}) for pk, c in counsellors.items()}
     places = {loc.pk: _json({"id": str(loc.public_id), "name": loc.name}) for loc in locations}
     places[None] = "null"
-    # One piece per distinct start and per distinct (counsellor, channel, location);
-    # the per-slot work is C loops (map, itemgetter, join), not Python bytecode.
-    starts, tail_keys = itemgetter(0), itemgetter(1, 2, 3)
-    heads = {}
-    for start in set(map(starts, rows)):
+    times = {}
+    for start in {entry[0] for entry in entries}:
         local_start = datetime.fromtimestamp(start, berlin).isoformat()
         local_end = datetime.fromtimestamp(start + duration, berlin).isoformat()
-        heads[start] = f'{{"start":"{local_start}","end":"{local_end}","counsellor":'
-    tails = {
-        (pk, channel, location): f'{people[pk]},"location":{places[location]},"channel":"{channel}"}}'
-        for pk, channel, location in set(map(tail_keys, rows))
-    }
+        times[start] = f'{{"start":"{local_start}","end":"{local_end}","channel":"'
     results = ",".join(
-        map(str.__add__, map(heads.__getitem__, map(starts, rows)), map(tails.__getitem__, map(tail_keys, rows)))
+        f'{times[start]}{channel}","location":{places[location]}}}' for start, channel, location in entries
     )
     head = _json(str(appointment_type.public_id))
-    return f'{{"appointment_type":{head},"count":{len(rows)},"results":[{results}]}}'.encode("ascii")
+    return f'{{"appointment_type":{head},"count":{len(entries)},"results":[{results}]}}'.encode("ascii")
 
 
 def _json(value) -> str:

@@ -32,7 +32,7 @@ from appointments.api.serializers import (
     StatsRangeIn,
     slots_json,
 )
-from appointments.constants import AppointmentStatus, InvitationResponse
+from appointments.constants import AppointmentStatus, Channel, InvitationResponse
 from appointments.ics import appointment_ics
 from appointments.models import AppointmentType, AvailabilityException, AvailabilityRule, CounsellorProfile
 from portal.api.conditional import check_if_match, with_etag
@@ -77,6 +77,15 @@ def _counsellor_or_400(public_id, appointment_type: AppointmentType) -> User | N
     return counsellor
 
 
+def _location_or_400(public_id, appointment_type: AppointmentType) -> Location | None:
+    if public_id is None:
+        return None
+    location = Location.objects.filter(public_id=public_id, jobcenter_id=appointment_type.jobcenter_id).first()
+    if location is None:
+        raise _field_error("location", _("Unknown location."))
+    return location
+
+
 def _application_or_400(public_id) -> Application | None:
     """The row behind an ``application`` id; whose it is, the service decides
     (with the same answer as for an unknown id)."""
@@ -117,39 +126,55 @@ class AppointmentTypeList(generics.ListAPIView):
         return selectors.appointment_types_visible(jobcenter_slug=self.request.query_params.get("jobcenter"))
 
 
+# The answer is written by ``slots_json``; this describes it for the schema.
+SLOT_LIST = inline_serializer(
+    "SlotList",
+    {
+        "appointment_type": serializers.UUIDField(),
+        "count": serializers.IntegerField(),
+        "results": inline_serializer(
+            "Slot",
+            {
+                "start": serializers.DateTimeField(),
+                "end": serializers.DateTimeField(),
+                "channel": serializers.ChoiceField(choices=Channel.choices),
+                "location": inline_serializer(
+                    "SlotLocation", {"id": serializers.UUIDField(), "name": serializers.CharField()}, allow_null=True
+                ),
+            },
+            many=True,
+        ),
+    },
+)
+
+
 class SlotList(APIView):
     """Free slots of one appointment type, at most 31 days per query, times in Berlin time."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(parameters=[SlotQueryIn], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SlotQueryIn], responses=SLOT_LIST)
     def get(self, request):
         query = SlotQueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
         appointment_type = _type_or_400(params["appointment_type"])
-        location_id = None
-        if "location" in params:
-            location_id = (
-                Location.objects.filter(public_id=params["location"], jobcenter_id=appointment_type.jobcenter_id)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if location_id is None:
-                raise _field_error("location", _("Unknown location."))
+        location = _location_or_400(params.get("location"), appointment_type)
         counsellor = _counsellor_or_400(params.get("counsellor"), appointment_type)
-        rows, counsellors = selectors.slots_for_listing(
+        rows, _counsellors = selectors.slots_for_listing(
             appointment_type=appointment_type,
             first=params["from"],
             last=params["to"],
             channel=params.get("channel"),
             language=params.get("language"),
-            location_id=location_id,
+            location_id=location.pk if location else None,
             counsellor_ids=[counsellor.pk] if counsellor else None,
+            ordered=False,
         )
-        locations = Location.objects.filter(pk__in={row[3] for row in rows if row[3]})
-        body = slots_json(appointment_type=appointment_type, rows=rows, counsellors=counsellors, locations=locations)
+        entries = selectors.bookable_times(rows)
+        locations = Location.objects.filter(pk__in={entry[2] for entry in entries if entry[2]})
+        body = slots_json(appointment_type=appointment_type, entries=entries, locations=locations)
         return HttpResponse(body, content_type="application/json")
 
 
@@ -199,6 +224,7 @@ class AppointmentListCreate(APIView):
             start=params["start"],
             channel=params["channel"],
             counsellor=_counsellor_or_400(params.get("counsellor"), appointment_type),
+            location=_location_or_400(params.get("location"), appointment_type),
             language=params.get("language"),
             application=_application_or_400(params.get("application")),
             note=params.get("note", ""),

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from rest_framework.test import APIClient
 
 from appointments.constants import AppointmentStatus, Change
 from appointments.models import Appointment
@@ -18,7 +19,7 @@ from tests.appointments.factories import (
     counsellor_with_hours,
     next_weekday,
 )
-from tests.factories import UserFactory
+from tests.factories import LocationFactory, UserFactory, login
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/appointments/"
@@ -172,3 +173,33 @@ def test_it_hides_other_peoples_appointments(citizen_api, api_for, setup):
     response = api_for(other.citizen).get(f"{URL}{other.public_id}/")
     assert response.status_code == 200 and response.json()["id"] == str(other.public_id)
     assert Appointment.objects.get(pk=other.pk).status == AppointmentStatus.BOOKED
+
+
+def test_it_books_at_the_office_the_citizen_chose(citizen_api):
+    appointment_type = AppointmentTypeFactory()
+    near, far = (LocationFactory(jobcenter=appointment_type.jobcenter) for _ in range(2))
+    at_near = counsellor_with_hours(appointment_type, weekdays=[1], location=near)
+    at_far = counsellor_with_hours(appointment_type, weekdays=[1], location=far)
+    start = berlin(*next_weekday(1).timetuple()[:3], 9)
+
+    response = book(citizen_api, appointment_type, start, channel="in_person", location=str(far.public_id))
+
+    assert response.status_code == 201, response.json()
+    booked = Appointment.objects.get(public_id=response.json()["id"])
+    assert (booked.counsellor, booked.location) == (at_far, far)
+    # The office is full at that time now, although the other one is not.
+    other = APIClient()
+    login(other, UserFactory(citizen=True))
+    again = book(other, appointment_type, start, channel="in_person", location=str(far.public_id))
+    assert again.status_code == 409 and again.json()["code"] == "slot_taken"
+    assert not Appointment.objects.filter(counsellor=at_near).exists()
+
+
+def test_it_refuses_an_unknown_office_naming_the_field(citizen_api, setup):
+    appointment_type, _counsellor, start = setup
+    foreign = LocationFactory()  # another Jobcenter's office
+    for location in ("00000000-0000-0000-0000-000000000000", str(foreign.public_id), "nope"):
+        response = book(citizen_api, appointment_type, start, channel="in_person", location=location)
+        assert response.status_code == 400, location
+        assert "location" in response.json()["errors"]
+    assert not Appointment.objects.exists()

@@ -201,12 +201,14 @@ def test_it_lists_exactly_what_the_database_computes(settings, cache_seconds):
 
 def test_it_writes_times_with_the_berlin_offset_and_escapes_names(api, world):
     appointment_type, counsellor, tuesday = world
-    counsellor.first_name, counsellor.last_name = 'Zoë "Z"', "Öztürk"
-    counsellor.save()
+    location = counsellor.availability_rules.first().location
+    location.name = 'Büro "Zoë" Öztürk-Straße'
+    location.save()
     body = api.get(SLOTS, {"appointment_type": str(appointment_type.public_id), "from": tuesday, "to": tuesday}).json()
     first = body["results"][0]
     assert body["count"] == len(body["results"]) == 24  # 8 times x 3 channels
-    assert first["counsellor"] == {"id": str(counsellor.public_id), "name": 'Zoë "Z" Öztürk'}
+    in_person = next(r for r in body["results"] if r["channel"] == "in_person")
+    assert in_person["location"] == {"id": str(location.public_id), "name": 'Büro "Zoë" Öztürk-Straße'}
     assert first["start"] == berlin(*tuesday.timetuple()[:3], 8).isoformat()
     assert first["end"] == berlin(*tuesday.timetuple()[:3], 8, 30).astimezone(zone("Europe/Berlin")).isoformat()
     in_person = next(r for r in body["results"] if r["channel"] == "in_person")

@@ -39,8 +39,25 @@ def test_it_lists_free_slots_with_berlin_offsets(api):
     first = body["results"][0]
     assert first["start"] == berlin(tuesday.year, tuesday.month, tuesday.day, 8).isoformat()
     assert first["start"].endswith(("+01:00", "+02:00"))
-    assert first["counsellor"]["id"] == str(counsellor.public_id)
     assert first["channel"] == "phone" and first["location"] is None
+    assert set(first) == {"start", "end", "channel", "location"}  # no staff data in a public answer
+    assert counsellor.last_name not in response.content.decode()
+
+
+def test_it_lists_a_time_once_however_many_counsellors_are_free_then(api):
+    appointment_type = AppointmentTypeFactory()
+    office, other_office = (LocationFactory(jobcenter=appointment_type.jobcenter) for _ in range(2))
+    for location in (office, office, other_office):
+        counsellor_with_hours(appointment_type, weekdays=[1], location=location, channels=["in_person", "video"])
+    tuesday = next_weekday(1)
+    body = query(api, appointment_type, tuesday).json()
+    at_eight = [r for r in body["results"] if r["start"][11:16] == "08:00"]
+    assert sorted(((r["channel"], (r["location"] or {}).get("id")) for r in at_eight), key=str) == sorted(
+        [("in_person", str(office.public_id)), ("in_person", str(other_office.public_id)), ("video", None)], key=str
+    )
+    assert body["count"] == len(body["results"]) == 8 * 3  # three free counsellors, three entries a time
+    starts = [r["start"] for r in body["results"]]
+    assert starts == sorted(starts)
 
 
 def test_it_leaves_out_booked_slots_and_absences(api):
@@ -71,7 +88,9 @@ def test_it_filters_by_language_and_location(api):
     counsellor_with_hours(appointment_type, weekdays=[1], languages=["de"])
     tuesday = next_weekday(1)
     body = query(api, appointment_type, tuesday, language="uk").json()
-    assert {r["counsellor"]["id"] for r in body["results"]} == {str(speaker.public_id)}
+    assert body["results"] == query(api, appointment_type, tuesday, counsellor=str(speaker.public_id)).json()["results"]
+    assert {r["location"]["id"] for r in body["results"] if r["location"]} == {str(location.public_id)}
+    assert len(query(api, appointment_type, tuesday).json()["results"]) > body["count"]
     body = query(api, appointment_type, tuesday, location=str(location.public_id)).json()
     assert body["count"] == 8
     assert {(r["channel"], r["location"]["id"]) for r in body["results"]} == {("in_person", str(location.public_id))}

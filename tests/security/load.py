@@ -75,12 +75,12 @@ def bookable_slots(portal: Portal, token: str) -> tuple[str, list[dict]]:
 
 
 def share_slots(slots: list[dict], citizens: list[Citizen]) -> None:
-    """Deal the slots out round-robin, one per (start, counsellor), so citizens rarely collide."""
+    """Deal the slots out round-robin, one per start, so citizens rarely collide."""
     seen = set()
     unique = []
     for slot in sorted(slots, key=lambda s: s["start"]):
-        if (slot["start"], slot["counsellor"]["id"]) not in seen:
-            seen.add((slot["start"], slot["counsellor"]["id"]))
+        if slot["start"] not in seen:
+            seen.add(slot["start"])
             unique.append(slot)
     for index, slot in enumerate(unique):
         citizens[index % len(citizens)].slots.append(slot)
@@ -178,7 +178,7 @@ class MixedLoad:
                     "appointment_type": self.appointment_type,
                     "start": slot["start"],
                     "channel": slot["channel"],
-                    "counsellor": slot["counsellor"]["id"],
+                    "location": (slot["location"] or {}).get("id"),
                 }
                 book = self.call(citizen, "book", "POST", "/api/v1/appointments/", sent)
                 if 200 <= book.status < 300:
