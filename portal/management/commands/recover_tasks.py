@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from portal.workers import tasks_of_dead_workers_requeue
+
+
+class Command(BaseCommand):
+    help = (
+        "Requeue the tasks that dead workers left RUNNING (a worker does this when it starts; "
+        "run this from cron when a pool of workers keeps running). PostgreSQL only."
+    )
+
+    def handle(self, *args, **options):
+        requeued = tasks_of_dead_workers_requeue()
+        self.stdout.write(f"{len(requeued)} task(s) of dead workers requeued.")
