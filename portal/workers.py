@@ -8,7 +8,8 @@ library looks at it again, so an e-mail in flight is lost.
 1. Every worker (``manage.py db_worker``, ours: portal/management/commands/)
    holds a PostgreSQL session-level advisory lock derived from its worker id,
    on a connection of its own, before it claims anything. PostgreSQL releases
-   the lock when the process dies and its connection closes.
+   the lock when the process dies and its connection closes. Before each task
+   the worker checks that connection and takes the lock again if it was lost.
 2. ``tasks_of_dead_workers_requeue`` locks the RUNNING rows (``SKIP LOCKED``:
    not a claim still in progress), then reads which worker locks are held. A
    RUNNING task whose claiming worker holds no lock belongs to a dead worker:
@@ -36,7 +37,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -86,9 +87,29 @@ class WorkerLiveness:
             raise RuntimeError(f"Another live worker has the id {self.worker_id!r}; worker ids must be unique.")
         return self
 
+    def ensure(self, **_signal) -> None:
+        """Before each task (``task_started``): if the lock's connection was lost (a
+        database restart), take the lock again. Until then the worker looked dead and
+        a recovery elsewhere may have requeued its task: run at least once, as above."""
+        if self.connection is None:
+            return
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            logger.warning("Worker %s lost its liveness lock; taking it again", self.worker_id)
+            self.release()
+            try:
+                self.hold()
+            except (DatabaseError, RuntimeError):
+                logger.exception("Worker %s could not take its liveness lock again", self.worker_id)
+
     def release(self) -> None:
         if self.connection is not None:
-            self.connection.close()
+            try:
+                self.connection.close()
+            except DatabaseError:
+                pass  # already gone, and the lock with it
             self.connection = None
 
 

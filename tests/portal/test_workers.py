@@ -76,3 +76,23 @@ def test_it_requeues_from_the_command(database_backend, capsys):
     assert "1 task(s) of dead workers requeued" in capsys.readouterr().out
     task.refresh_from_db()
     assert task.status == "READY"
+
+
+def test_it_takes_the_lock_again_when_its_connection_was_lost(database_backend):
+    """A database restart ends the lock's session; the worker takes the lock again before its next task."""
+    from django.db import connection
+
+    liveness = worker_liveness_hold(worker_id="restarted-db")
+    try:
+        with liveness.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])  # waits until it is gone
+        task = running("restarted-db")
+        liveness.ensure()
+        assert tasks_of_dead_workers_requeue() == []  # live again
+        task.refresh_from_db()
+        assert task.status == "RUNNING"
+    finally:
+        liveness.release()

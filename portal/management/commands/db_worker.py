@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from django_tasks_db.compat import task_started
 from django_tasks_db.management.commands import db_worker
 
 from portal.workers import tasks_of_dead_workers_requeue, worker_liveness_hold
@@ -26,6 +27,7 @@ class Command(db_worker.Command):
     def handle(self, *args, worker_id: str, backend_name: str, verbosity: int, **options):
         self.configure_logging(verbosity)
         liveness = worker_liveness_hold(worker_id=worker_id)
+        task_started.connect(liveness.ensure, weak=False, dispatch_uid="portal.workers.liveness")
         try:
             requeued = tasks_of_dead_workers_requeue(backend_name=backend_name)
             if requeued:
