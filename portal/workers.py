@@ -137,21 +137,22 @@ def tasks_of_dead_workers_requeue(*, backend_name: str | None = None) -> list[DB
         running = DBTaskResult.objects.using(alias).running()
         if backend_name:
             running = running.filter(backend_name=backend_name)
-        rows = list(running.select_for_update(skip_locked=True).only("id", "worker_ids", "task_path"))
+        rows = list(running.select_for_update(skip_locked=True))
         if not rows:
             return []
         live = _live_worker_keys(alias)
         dead = [row for row in rows if not row.worker_ids or worker_lock_key(row.worker_ids[-1]) not in live]
         for row in dead:
+            tasks = DBTaskResult.objects.using(alias).filter(pk=row.pk)
             if len(row.worker_ids) >= MAX_ATTEMPTS:
-                row.status = TaskResultStatus.FAILED
-                row.finished_at = timezone.now()
-                row.exception_class_path = f"{WorkerDied.__module__}.{WorkerDied.__qualname__}"
-                row.traceback = f"WorkerDied: {len(row.worker_ids)} workers died running this task: {row.worker_ids}"
-                row.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
+                tasks.update(
+                    status=TaskResultStatus.FAILED,
+                    finished_at=timezone.now(),
+                    exception_class_path=f"{WorkerDied.__module__}.{WorkerDied.__qualname__}",
+                    traceback=f"WorkerDied: {len(row.worker_ids)} workers died running this task: {row.worker_ids}",
+                )
                 logger.error("Task %s (%s) killed %d workers; set FAILED", row.id, row.task_path, len(row.worker_ids))
             else:
-                row.status = TaskResultStatus.READY
-                row.save(update_fields=["status"])
+                tasks.update(status=TaskResultStatus.READY)
                 logger.warning("Task %s (%s) of dead worker %s requeued", row.id, row.task_path, row.worker_ids[-1:])
     return dead

@@ -21,6 +21,7 @@ test), processes started here only, each stopped by its own process group.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
@@ -44,6 +45,7 @@ from casework.deadlines import berlin_date
 from casework.notify import document_request_reminder_message_id
 from tests.appointments.factories import AppointmentFactory
 from tests.casework.factories import ApplicationFactory
+from tests.conftest import missing
 from tests.security.services import ROOT, free_port, manage, port_open, portal_env, stop_group, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -116,6 +118,8 @@ def queue_drained() -> bool:
 
 @pytest.mark.parametrize("hold_mode", ["before-accept", "after-accept"])
 def test_it_sends_every_reminder_once_after_the_worker_is_killed_mid_batch(tmp_path, hold_mode):
+    if importlib.util.find_spec("aiosmtpd") is None:
+        missing("needs aiosmtpd (pip install -r requirements-dev.txt)")
     expected = seed()
     sink = Sink(tmp_path, hold_mode=hold_mode)
     env = portal_env(
