@@ -5,6 +5,10 @@ compare-and-swap ``UPDATE ... WHERE marker <> value`` and enqueues the e-mail
 in the same transaction (the database task backend stores the e-mail task in
 that transaction), so a second run of the same task, a restarted worker or a
 sweep that overlaps a deferred task finds the marker set and sends nothing.
+The e-mail task carries a ``Message-ID`` derived from the appointment, the kind
+and the start: if the worker dies after the SMTP server accepted the message
+but before the task was recorded, the requeued task (``portal/workers.py``)
+sends the same message again, recognisably (docs/appointments.md).
 
 - Confirmation (booking, invitation, new time, cancellation) with the .ics:
   ``notified_version`` catches up to the appointment's ``version``.
@@ -32,6 +36,7 @@ from appointments import conf
 from appointments.constants import OCCUPYING_STATUSES, Channel
 from appointments.models import Appointment
 from appointments.notifications import Mail, change_mail, reminder_mail
+from portal.mail import message_id
 from portal.tasks import send_email
 
 logger = logging.getLogger(__name__)
@@ -46,8 +51,15 @@ def _reminder_offsets(appointment: Appointment) -> dict[str, timedelta]:
     return offsets
 
 
-def _send(mail: Mail) -> None:
-    send_email.enqueue(to=mail.to, subject=mail.subject, body=mail.body, attachments=mail.attachments)
+def _send(mail: Mail, *, message_id: str) -> None:
+    send_email.enqueue(
+        to=mail.to, subject=mail.subject, body=mail.body, attachments=mail.attachments, message_id=message_id
+    )
+
+
+def reminder_message_id(appointment: Appointment, *, kind: str) -> str:
+    """The same ``Message-ID`` for a resend of this reminder (see portal/mail.py)."""
+    return message_id("appointment-reminder", appointment.public_id, kind, appointment.start.isoformat())
 
 
 def _load(appointment_id: int) -> Appointment | None:
@@ -68,7 +80,10 @@ def appointment_notify(*, appointment_id: int, version: int) -> bool:
         )
         if not won:
             return False
-        _send(change_mail(appointment))
+        _send(
+            change_mail(appointment),
+            message_id=message_id("appointment-change", appointment.public_id, appointment.version),
+        )
     return True
 
 
@@ -86,7 +101,7 @@ def _remind(appointment: Appointment, *, kind: str, now: datetime) -> bool:
         )
         if not won:
             return False
-        _send(reminder_mail(appointment, kind=kind))
+        _send(reminder_mail(appointment, kind=kind), message_id=reminder_message_id(appointment, kind=kind))
     return True
 
 

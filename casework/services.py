@@ -334,7 +334,8 @@ def document_request_reject(
 def document_request_reminders_send(*, today: date | None = None) -> int:
     """Remind citizens of open requests whose deadline is within
     ``CASEWORK_REMINDER_DAYS_BEFORE`` days: once per request, however often
-    this runs (the stamp is set with a compare-and-swap before the e-mail is queued)."""
+    this runs: the stamp is set with a compare-and-swap and the e-mail task is queued
+    in the same transaction, so both commit or neither does."""
     today = today or today_in_berlin()
     due = DocumentRequest.objects.filter(
         status=DocumentRequestStatus.OPEN,
@@ -351,7 +352,7 @@ def document_request_reminders_send(*, today: date | None = None) -> int:
             )
             if not claimed:
                 continue
-            notify.notify_document_request_reminder(request.application)
+            notify.notify_document_request_reminder(request)
             _audit(None, "document_request.remind", request.application, request=str(request.public_id))
             sent += 1
     return sent

@@ -54,14 +54,16 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.headless",
-    "django_tasks",
-    "django_tasks_db",
     "csp",
     "portal",
     "applications",
     "casework",
     "appointments",
     "video",
+    # After portal: its db_worker command (liveness lock, requeue of dead workers'
+    # tasks: portal/workers.py) takes the place of django-tasks-db's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,12 @@ from django.core import mail
 from django.utils import timezone
 
 from appointments.models import Appointment
-from appointments.tasks import appointment_notify, appointment_remind, appointment_reminders_due
+from appointments.tasks import (
+    appointment_notify,
+    appointment_remind,
+    appointment_reminders_due,
+    reminder_message_id,
+)
 from tests.appointments.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +43,11 @@ def test_it_sends_the_day_and_video_reminders_once_each():
         for kind in ("day", "video"):
             appointment_remind.call(appointment_id=appointment.pk, kind=kind, start=appointment.start.isoformat())
     assert len(mail.outbox) == 2
+    # A stable Message-ID per reminder: a resend after a killed worker is the same message.
+    assert {m.message()["Message-ID"] for m in mail.outbox} == {
+        reminder_message_id(appointment, kind="day"),
+        reminder_message_id(appointment, kind="video"),
+    }
     video = next(m for m in mail.outbox if "video" in m.subject.lower() or "Video" in m.subject)
     assert f"http://testserver/video/{appointment.public_id}/" in video.body
     assert appointment.citizen.last_name not in video.body

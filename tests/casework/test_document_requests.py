@@ -172,3 +172,21 @@ def test_it_reminds_once_before_the_deadline(org, case, settings, django_capture
     assert "Lohnabrechnung" not in mail.outbox[0].body
     soon.refresh_from_db()
     assert soon.reminder_sent_at is not None
+
+
+def test_it_queues_the_reminder_email_in_the_transaction_that_stamps_the_request(org, case, settings):
+    """Database backend (production): the stamp and the e-mail task commit together,
+    so a worker killed after the stamp leaves no reminder that never goes out."""
+    from django_tasks_db.models import DBTaskResult
+
+    from casework.notify import document_request_reminder_message_id
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # django-tasks resets its backends
+    request = _request(case, deadline_in_days=1)
+    # No on-commit callbacks run in this test: a task queued after the commit would not exist.
+    send_document_request_reminders.call()
+    [task] = DBTaskResult.objects.filter(task_path="portal.tasks.send_email")
+    assert task.args_kwargs["kwargs"]["to"] == [case.applicant.email]
+    assert task.args_kwargs["kwargs"]["message_id"] == document_request_reminder_message_id(request)
+    request.refresh_from_db()
+    assert request.reminder_sent_at is not None
