@@ -43,9 +43,13 @@ def _applicant(field: str) -> Subquery:
     )
 
 
-def with_queue_columns(queryset: QuerySet[Application], *, today: date) -> QuerySet[Application]:
-    """What staff need to triage, annotated in the same SELECT (no N+1)."""
-    return queryset.select_related("team", "assigned_to").annotate(
+def with_queue_columns(
+    queryset: QuerySet[Application], *, today: date, related: tuple[str, ...] = ("team", "assigned_to")
+) -> QuerySet[Application]:
+    """What staff need to triage, annotated in the same SELECT (no N+1).
+
+    ``related``: the people and teams joined in (a claim knows its assignee already)."""
+    return queryset.select_related(*related).annotate(
         applicant_first_name=_applicant("first_name"),
         applicant_last_name=_applicant("last_name"),
         household_size=_count_of(HouseholdMember.objects.all()),

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,7 @@ from casework.access import UNDECIDED, ensure_may_work, ensure_undecided
 from casework.models import Decision, InternalNote, RoutingRule
 from casework.pdf import decision_pdf
 from casework.routing import Rule, pick_team
-from casework.selectors import today_in_berlin
+from casework.selectors import today_in_berlin, with_queue_columns
 from portal.api.problems import Problem
 from portal.audit import audit_record
 from portal.constants import Role
@@ -67,16 +67,18 @@ def applications_route_pending(*, jobcenter_id: int) -> int:
     before the queue is read or a case is claimed. The update only touches
     rows still without a team, so concurrent routers never overwrite each other.
     """
+    unrouted = Application.objects.filter(
+        jobcenter_id=jobcenter_id, submitted_at__isnull=False, team__isnull=True, status__in=UNDECIDED
+    ).order_by()
+    # Usually there is nothing to route: a plain query says so (every claim and queue read asks).
+    if not unrouted.exists():
+        return 0
     surname = HouseholdMember.objects.filter(application=OuterRef("pk"), relationship=Relationship.APPLICANT)
     pending = list(
-        Application.objects.filter(
-            jobcenter_id=jobcenter_id, submitted_at__isnull=False, team__isnull=True, status__in=UNDECIDED
+        unrouted.annotate(surname=Subquery(surname.values("last_name")[:1])).values_list(
+            "pk", "public_id", "surname", "applicant__last_name"
         )
-        .annotate(surname=Subquery(surname.values("last_name")[:1]))
-        .values_list("pk", "public_id", "surname", "applicant__last_name")
     )
-    if not pending:
-        return 0
     rules = [
         Rule(
             team_id=r.team_id,
@@ -112,10 +114,33 @@ def applications_route_pending(*, jobcenter_id: int) -> int:
 
 
 # --- claiming and assigning -------------------------------------------------------------------
-def _claimable(*, jobcenter_id: int, team_ids: list[int]):
+# What a claimed case's queue row shows (the snapshot, the legal record, can be large: not read).
+_ROW_FIELDS = (
+    "id",
+    "public_id",
+    "version",
+    "jobcenter_id",
+    "reference",
+    "status",
+    "lodged_at",
+    "submitted_at",
+    "effective_from",
+    "updated_at",
+    "team",
+    "assigned_to_id",
+)
+
+
+def _claimable(*, jobcenter_id: int, teams) -> QuerySet[Application]:
+    """The unassigned undecided cases of ``teams`` (ids or a subquery of them), oldest first.
+
+    The filter and the order are those of the partial index ``casework_claim_queue_idx``
+    (migration 0003): PostgreSQL walks the index from the oldest case and stops at
+    the first row it can lock, instead of sorting every unassigned row of the table.
+    """
     return Application.objects.filter(
         jobcenter_id=jobcenter_id,
-        team_id__in=team_ids,
+        team_id__in=teams,
         assigned_to__isnull=True,
         status__in=UNDECIDED,
         submitted_at__isnull=False,
@@ -127,13 +152,16 @@ def application_claim_next(*, user, team: Team | None = None) -> Application | N
 
     1. Route new submissions (own short transactions).
     2. In one short transaction, pick the oldest unassigned undecided case of
-       the caller's teams. On PostgreSQL ``FOR UPDATE SKIP LOCKED``: a row that
-       another claimer holds is skipped, not waited for, and a row that was
-       claimed meanwhile no longer matches ``assigned_to IS NULL`` when
-       re-checked. On SQLite the IMMEDIATE transaction takes the write lock at
-       BEGIN, so claimers run one after another: correct, just serial.
+       the caller's teams, with the columns of its queue row, in one statement.
+       On PostgreSQL ``FOR UPDATE SKIP LOCKED``: a row that another claimer holds
+       is skipped, not waited for, and a row that was claimed meanwhile no
+       longer matches ``assigned_to IS NULL`` when re-checked. On SQLite the
+       IMMEDIATE transaction takes the write lock at BEGIN, so claimers run one
+       after another: correct, just serial.
     3. Assign it, bump the version, write the audit event.
-    Returns None when there is nothing to claim.
+    Returns None when there is nothing to claim (409 ``no_team`` when the caller
+    has no team to claim from). The result carries the queue row's annotations
+    (``selectors.with_queue_columns``), so the caller need not read it again.
     """
     teams = user.teams.filter(jobcenter_id=user.jobcenter_id)
     if team is not None:
@@ -141,20 +169,24 @@ def application_claim_next(*, user, team: Team | None = None) -> Application | N
             raise _invalid("team", _("You are not a member of this team."))
         team_ids = [team.pk]
     else:
-        team_ids = list(teams.values_list("pk", flat=True))
-    if not team_ids:
-        raise Problem(
-            status=409,
-            code="no_team",
-            detail=_("You are not a member of any team of your Jobcenter, so there is no queue to claim from."),
-        )
+        team_ids = teams.order_by().values("pk")  # a subquery: no round trip of its own
     applications_route_pending(jobcenter_id=user.jobcenter_id)
     with transaction.atomic():
-        candidates = _claimable(jobcenter_id=user.jobcenter_id, team_ids=team_ids)
+        candidates = with_queue_columns(
+            _claimable(jobcenter_id=user.jobcenter_id, teams=team_ids).only(*_ROW_FIELDS),
+            today=today_in_berlin(),
+            related=("team",),
+        )
         if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
+            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         application = candidates.first()
         if application is None:
+            if team is None and not teams.exists():
+                raise Problem(
+                    status=409,
+                    code="no_team",
+                    detail=_("You are not a member of any team of your Jobcenter, so there is no queue to claim from."),
+                )
             return None
         application.assigned_to = user
         application.version += 1

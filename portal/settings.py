@@ -118,6 +118,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    # A pool of open connections per process (psycopg_pool) instead of a new connection,
+    # a forked PostgreSQL backend, per request: see docs/benchmarks.md, "The claim row".
+    DB_POOL = env_bool("DB_POOL", default=True)
+    if DB_POOL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        if DATABASES["default"]["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured("DB_CONN_MAX_AGE must be 0 with DB_POOL (the pool keeps the connections).")
+        # The pool hands out only connections that answer, so a restarted PostgreSQL
+        # costs no failed request on a connection that died while idle.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # Each request in flight runs its sync view in a thread of its own (asgiref's
+        # per-request ThreadSensitiveContext) and holds one connection while it runs;
+        # requests beyond max_size wait for one, at most DB_CONNECT_TIMEOUT seconds (then 503).
+        DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 20, minimum=1)
+        DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", min(2, DB_POOL_MAX_SIZE), minimum=0)
+        if DB_POOL_MIN_SIZE > DB_POOL_MAX_SIZE:
+            raise ImproperlyConfigured(f"DB_POOL_MIN_SIZE={DB_POOL_MIN_SIZE} is above DB_POOL_MAX_SIZE.")
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": DB_POOL_MIN_SIZE,
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": env_int("DB_CONNECT_TIMEOUT", 5),
+            # psycopg_pool retries a lost server with a doubling delay; giving up after
+            # 10 s lets the next request start afresh, so a pool that lost PostgreSQL for
+            # minutes connects again within seconds of it coming back, not minutes.
+            "reconnect_timeout": 10,
+            "name": "portal",
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from uuid import uuid4
 
 from bench.figures import Figure, NotMeasured, Target, ratio
 from bench.load import Answer, Client, Request, closed_loop
-from bench.suite import Context, adapter_missing, benchmark, require_feature
+from bench.suite import Context, benchmark, require_feature
 from bench.ws import percentile
 
 WHAT = "32 staff calling claim-next on 2,000 submitted applications"
 APPLICATIONS = 2000
+_queues = itertools.count(1)
 
 
 @dataclass
@@ -24,20 +27,90 @@ class ClaimScenario:
 
 
 def seed_queue(*, applications: int, staff: int) -> ClaimScenario:
-    """TODO(casework): a queue of ``applications`` submitted applications and ``staff`` people working it.
+    """A queue of ``applications`` submitted applications and ``staff`` people working it.
 
-    1. A Jobcenter with a benefits team; ``staff`` staff members in the team
-       (``bench.auth.session_headers(user)`` gives them MFA sessions).
-    2. ``applications`` applications in the submitted state, in bulk (a
-       complete application's sections are not needed for claiming).
-    3. Return ``ClaimScenario([Request("POST", "/api/v1/<claim-next>/",
-       headers=session_headers(s)) for s in staff], claimed_id=lambda a:
-       a.json()["id"] if a.status == 200 else None, duplicates=lambda: <count
-       of applications with more than one claim in the history>, empty=<status>)``.
+    1. A Jobcenter of its own with one benefits team; ``staff`` staff members in
+       the team, each with an MFA session (``bench.auth.session_headers``).
+    2. ``applications`` citizens (one open first application each) and their
+       applications in the submitted state, already routed to the team, lodged
+       a minute apart, each with the applicant's household member (the queue
+       row shows the name). In bulk: the sections a complete application has are
+       not needed for claiming.
+    3. Claim-next requests, one per staff member; duplicates are the applications
+       of this queue that the audit trail shows claimed more than once.
     Each call seeds a fresh queue (the suite runs it with 32 and with 1 claimer).
     """
-    require_feature("casework", "claim")
-    raise adapter_missing("claim", "seed_queue")
+    require_feature("casework.services", "claim")
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from applications.constants import ApplicationStatus, Relationship
+    from applications.lodging import effective_from
+    from applications.models import Application, HouseholdMember
+    from bench.auth import session_headers
+    from bench.rows.appointment_seed import users
+    from portal.constants import Role, TeamKind
+    from portal.models import AuditEvent, Jobcenter, Team
+
+    n = next(_queues)
+    run = f"{n}-{uuid4().hex[:6]}"
+    jobcenter = Jobcenter.objects.create(
+        name=f"Jobcenter Bench claim {run}", slug=f"bench-claim-{run}", reference_prefix="BC"
+    )
+    team = Team.objects.create(jobcenter=jobcenter, name="Leistungssachbearbeitung", kind=TeamKind.BENEFITS)
+    people = users(jobcenter, count=staff, role=Role.STAFF, label="claim-staff")
+    team.members.add(*people)
+    citizens = users(None, count=applications, role=Role.CITIZEN, label="claim-citizen")
+    now = timezone.now()
+    rows = []
+    for i, citizen in enumerate(citizens):
+        lodged = now - timedelta(days=20, minutes=applications - i)  # the first seeded is the oldest
+        rows.append(
+            Application(
+                jobcenter=jobcenter,
+                applicant=citizen,
+                status=ApplicationStatus.SUBMITTED,
+                reference=f"BC-{run}-{i:06d}",
+                lodged_at=lodged,
+                effective_from=effective_from(lodged),
+                submitted_at=lodged + timedelta(hours=1),
+                snapshot={"applicant": {"last_name": citizen.last_name}},
+                team=team,
+            )
+        )
+    created = Application.objects.bulk_create(rows, batch_size=1000)
+    HouseholdMember.objects.bulk_create(
+        (
+            HouseholdMember(
+                application=a, relationship=Relationship.APPLICANT, first_name="Alex", last_name=f"Muster{i}"
+            )
+            for i, a in enumerate(created)
+        ),
+        batch_size=1000,
+    )
+    ids = [str(a.public_id) for a in created]
+
+    def duplicates() -> int:
+        return (
+            AuditEvent.objects.filter(action="application.claim", object_id__in=ids)
+            .values("object_id")
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+            .count()
+        )
+
+    return ClaimScenario(
+        requests=[
+            Request("POST", "/api/v1/queue/applications/claim-next/", headers=session_headers(person))
+            for person in people
+        ],
+        claimed_id=lambda answer: answer.json()["id"] if answer.status == 200 else None,
+        duplicates=duplicates,
+        claimed=200,
+        empty=204,
+    )
 
 
 def drain(ctx: Context, staff: int) -> tuple[float, int, list[float], dict[str, int]]:

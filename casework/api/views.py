@@ -56,11 +56,16 @@ def audit_read(user, action: str, application: Application, **data) -> None:
 
 
 def row_of(user, application: Application, *, status: int = 200) -> Response:
-    """The queue row of one application (as after a claim or a change), with its ETag."""
+    """The queue row of one application (as after a change), with its ETag."""
     today = selectors.today_in_berlin()
     fresh = selectors.with_queue_columns(Application.objects.filter(pk=application.pk), today=today).get()
-    body = s.QueueRowOut(fresh, context={"clock_of": lambda a: selectors.clock_of(a, today=today)}).data
-    return with_etag(Response(body, status=status), fresh)
+    return row_response(fresh, today=today, status=status)
+
+
+def row_response(application: Application, *, today, status: int = 200) -> Response:
+    """The queue row of an application read ``with_queue_columns``, with its ETag."""
+    body = s.QueueRowOut(application, context={"clock_of": lambda a: selectors.clock_of(a, today=today)}).data
+    return with_etag(Response(body, status=status), application)
 
 
 def _case_read(request, application_id, action: str) -> Application:
@@ -161,7 +166,7 @@ class ClaimNext(APIView):
         application = services.application_claim_next(user=request.user, team=team)
         if application is None:
             return Response(status=204)
-        return row_of(request.user, application)
+        return row_response(application, today=selectors.today_in_berlin())  # the claim read the row's columns
 
 
 class UnreadCounts(APIView):

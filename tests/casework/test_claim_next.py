@@ -4,10 +4,12 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from applications.models import Application
+from casework import services
 from portal.models import AuditEvent
 from tests.casework.factories import ApplicationFactory
 from tests.factories import UserFactory
@@ -63,6 +65,45 @@ def test_it_says_so_when_i_am_in_no_team(org, api_for):
     response = api_for(loner).post(URL)
     assert response.status_code == 409
     assert response.json()["code"] == "no_team"
+
+
+def test_it_reads_the_queue_row_in_the_locking_query_not_again_after_the_claim(org, api_for):
+    oldest = ApplicationFactory(jobcenter=org.a, surname="Abel", team=org.team1, household_size=3)
+    client = api_for(org.staff)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(URL)
+
+    assert response.json()["id"] == str(oldest.public_id)
+    assert response.json()["household_size"] == 3
+    assert response.json()["applicant_name"] == "Alex Abel"
+    assert response.json()["version"] == oldest.version + 1
+    assert response["ETag"] == f'"{oldest.public_id}-{oldest.version + 1}"'
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"applications_application"' in q["sql"]]
+    # One read routes pending submissions, one picks (and on PostgreSQL locks) the case with its row's columns.
+    assert len(reads) == 2, reads
+    assert '"snapshot"' not in reads[1]  # the frozen legal record is not needed for the row
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_its_locking_query_can_walk_the_claim_queue_index_in_order(org):
+    """Migration 0003's partial index matches the claim query's filter and order: no sort of the queue."""
+    for n in range(3):
+        ApplicationFactory(
+            jobcenter=org.a, surname="Abel", team=org.team1, lodged_at=timezone.now() - timedelta(minutes=n)
+        )
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            services.application_claim_next(user=org.staff)
+        locking = next(q["sql"] for q in queries if "SKIP LOCKED" in q["sql"])
+        with connection.cursor() as cursor:
+            for planner_switch in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                cursor.execute(f"SET LOCAL {planner_switch} = off")
+            cursor.execute("EXPLAIN " + locking)
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+        transaction.set_rollback(True)
+    assert "casework_claim_queue_idx" in plan, plan
+    assert "Sort" not in plan.split("SubPlan")[0], plan
 
 
 def _claim_concurrently(org, api_for, *, workers: int, cases: int) -> None:

@@ -153,9 +153,44 @@ def test_it_reads_the_database_from_database_url(monkeypatch):
     assert (db["ENGINE"], db["HOST"], db["NAME"]) == ("django.db.backends.postgresql", "db.internal", "portal")
 
 
+PG = "postgres://portal:pw@db.internal:5432/portal"
+
+
+def test_it_pools_postgresql_connections_by_default(monkeypatch):
+    db = load_settings(monkeypatch, DATABASE_URL=PG)["DATABASES"]["default"]
+    pool = db["OPTIONS"]["pool"]
+    assert (pool["min_size"], pool["max_size"], pool["timeout"]) == (2, 20, 5)
+    assert db["CONN_MAX_AGE"] == 0  # Django refuses persistent connections with a pool
+    assert db["CONN_HEALTH_CHECKS"] is True  # a connection that died while idle is never handed out
+
+
+def test_it_sizes_the_pool_from_the_environment(monkeypatch):
+    loaded = load_settings(
+        monkeypatch, DATABASE_URL=PG, DB_POOL_MIN_SIZE="0", DB_POOL_MAX_SIZE="8", DB_CONNECT_TIMEOUT="2"
+    )
+    pool = loaded["DATABASES"]["default"]["OPTIONS"]["pool"]
+    assert (pool["min_size"], pool["max_size"], pool["timeout"]) == (0, 8, 2)
+
+
+def test_it_connects_per_request_without_the_pool(monkeypatch):
+    db = load_settings(monkeypatch, DATABASE_URL=PG, DB_POOL="false", DB_CONN_MAX_AGE="60")["DATABASES"]["default"]
+    assert "pool" not in db["OPTIONS"]
+    assert db["CONN_MAX_AGE"] == 60
+
+
+def test_sqlite_has_no_pool(monkeypatch):
+    db = load_settings(monkeypatch, DATABASE_URL=None, DEBUG="true")["DATABASES"]["default"]
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert "pool" not in db["OPTIONS"]
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [
+        ({"DATABASE_URL": PG, "DB_CONN_MAX_AGE": "60"}, "DB_CONN_MAX_AGE must be 0 with DB_POOL"),
+        ({"DATABASE_URL": PG, "DB_POOL": "perhaps"}, "DB_POOL='perhaps' is not a boolean"),
+        ({"DATABASE_URL": PG, "DB_POOL_MAX_SIZE": "0"}, "DB_POOL_MAX_SIZE=0 is below the minimum 1"),
+        ({"DATABASE_URL": PG, "DB_POOL_MIN_SIZE": "30"}, "DB_POOL_MIN_SIZE=30 is above DB_POOL_MAX_SIZE"),
         ({"DEBUG": "ture"}, "DEBUG='ture' is not a boolean"),
         ({"SECRET_KEY": None}, "SECRET_KEY is required"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY must be at least 32"),
