@@ -66,6 +66,15 @@ def worker_lock_key(worker_id: str) -> int:
     return int.from_bytes(hashlib.sha256(worker_id.encode()).digest()[:4], "big") & 0x7FFFFFFF
 
 
+def _unpooled_connection(alias: str):
+    """A connection that really closes: a pooled one (``DB_POOL``) would go back to
+    the pool on ``close()`` still holding the session's advisory lock."""
+    connection = connections.create_connection(alias)
+    options = {k: v for k, v in connection.settings_dict.get("OPTIONS", {}).items() if k != "pool"}
+    connection.settings_dict = {**connection.settings_dict, "OPTIONS": options}
+    return connection
+
+
 @dataclass
 class WorkerLiveness:
     """The lock that says "worker ``worker_id`` is alive", on a connection of its own
@@ -78,7 +87,7 @@ class WorkerLiveness:
     def hold(self) -> WorkerLiveness:
         if not _on_postgresql(self.alias):
             return self
-        self.connection = connections.create_connection(self.alias)
+        self.connection = _unpooled_connection(self.alias)
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, worker_lock_key(self.worker_id)])
             (taken,) = cursor.fetchone()
