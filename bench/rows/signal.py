@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from bench.figures import Figure, NotMeasured, Target, ratio
-from bench.suite import Context, adapter_missing, benchmark, require_feature
+from bench.suite import Context, benchmark, require_feature
 from bench.ws import PingPong, open_ws, percentile, pingpong
 
 WHAT = (
@@ -27,21 +27,16 @@ class SignalRoom:
     b: Participant
     spec: PingPong  # how video/protocol.py spells a 1 KiB signal message, how B answers, how A knows the answer
     admit: object = None  # optional ``async (ws_a, ws_b) -> None``: join/admission handshake before pinging
+    room: str = ""  # the room's id (its presence keys are deleted after the row)
 
 
 def seed_room() -> SignalRoom:
-    """TODO(video): a video appointment whose room both participants may enter now.
-
-    1. A counsellor and a citizen with a video appointment starting now.
-    2. ``Participant(path, headers=session_headers(user))`` for each (or a
-       room token in the path, if that is how the consumer authenticates).
-    3. ``PingPong(make=lambda seq: <signal message of 1 KiB carrying seq>,
-       reply=lambda m: <B's signal back, same seq> or None, is_answer=...)``:
-       ``bench.ws.seq_of`` finds ``seq`` in {"seq": n} or nested "payload".
-    4. ``admit``: whatever makes both "admitted" (the counsellor lets the citizen in).
-    """
+    """A video appointment starting now; A is its counsellor, B its citizen, each
+    with a ticket (room token) from the ticket service (``bench/rows/video_seed.py``)."""
     require_feature("video.consumers", "signal")
-    raise adapter_missing("signal", "seed_room")
+    from bench.rows.video_seed import video_rooms
+
+    return video_rooms(rooms=1, label="signal")[0]
 
 
 async def _round_trips(url_a: str, url_b: str, room: SignalRoom, *, rounds: int) -> list[float]:
@@ -57,10 +52,10 @@ async def _round_trips(url_a: str, url_b: str, room: SignalRoom, *, rounds: int)
         await b.close()
 
 
-def _figures(label: str, times: list[float], raw_p99: float) -> list[Figure]:
+def _figures(label: str, times: list[float], raw_p99: float, note: str = "") -> list[Figure]:
     p99 = percentile(times, 99)
     return [
-        Figure("signal", f"{label} p50", percentile(times, 50), "ms"),
+        Figure("signal", f"{label} p50", percentile(times, 50), "ms", note=note),
         Figure(
             "signal",
             f"{label} p99",
@@ -69,6 +64,7 @@ def _figures(label: str, times: list[float], raw_p99: float) -> list[Figure]:
             ratio=ratio(p99, raw_p99),
             ratio_of="raw relay p99",
             targets=[Target("<=", 3)],
+            note=note,
         ),
         Figure(
             "signal", f"{label} p99 - raw p99", p99 - raw_p99, "ms", targets=[Target("<=", 5, on="value", unit="ms")]
@@ -81,6 +77,8 @@ def signal(ctx: Context) -> list[Figure]:
     raw_p99 = ctx.value("raw-relay", "round trip p99")
     if raw_p99 is None:
         raise NotMeasured("the raw-relay row did not measure")
+    from bench.rows.video_seed import forget_rooms
+
     rounds = ctx.timing.rounds
     figures = []
     # (a) one worker, in-memory channel layer (no REDIS_URL: the settings fall back to it)
@@ -99,5 +97,7 @@ def signal(ctx: Context) -> list[Figure]:
     finally:
         first.stop()
         second.stop()
-    figures += _figures("(b) 2 workers, redis", times, raw_p99)
+    layer = ctx.env.get("CHANNEL_LAYER") or "core"
+    figures += _figures("(b) 2 workers, redis", times, raw_p99, note=f"CHANNEL_LAYER={layer}")
+    forget_rooms(ctx.redis_url, [room])
     return figures
