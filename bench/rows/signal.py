@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from bench.figures import Figure, NotMeasured, Target, ratio
+from bench.procs import CpuMeter
 from bench.suite import Context, benchmark, require_feature
 from bench.ws import PingPong, open_ws, percentile, pingpong
 
@@ -52,9 +53,22 @@ async def _round_trips(url_a: str, url_b: str, room: SignalRoom, *, rounds: int)
         await b.close()
 
 
-def _figures(label: str, times: list[float], raw_p99: float, note: str = "") -> list[Figure]:
+def _measured(portals, run) -> tuple[list[float], float]:
+    """The round trips, and the servers' CPU per signal message in ms (two a round
+    trip; connecting and admitting are in it too, a few ms spread over the rounds)."""
+    with CpuMeter([pid for p in portals for pid in p.pids()]) as meter:
+        times = asyncio.run(run)
+    rounds = len(times) + len(times) // 10  # counted plus warm-up
+    return times, meter.cpu * 1000 / (2 * rounds)
+
+
+def _figures(
+    label: str, times: list[float], raw_p99: float, note: str = "", cpu_ms: float | None = None
+) -> list[Figure]:
     p99 = percentile(times, 99)
+    extra = [] if cpu_ms is None else [Figure("signal", f"{label} server CPU per signal", cpu_ms, "ms", note=note)]
     return [
+        *extra,
         Figure("signal", f"{label} p50", percentile(times, 50), "ms", note=note),
         Figure(
             "signal",
@@ -85,19 +99,19 @@ def signal(ctx: Context) -> list[Figure]:
     room = seed_room()
     one = ctx.start_portal(workers=1, env={"REDIS_URL": ""})
     try:
-        times = asyncio.run(_round_trips(one.ws_url, one.ws_url, room, rounds=rounds))
+        times, cpu_ms = _measured([one], _round_trips(one.ws_url, one.ws_url, room, rounds=rounds))
     finally:
         one.stop()
-    figures += _figures("(a) 1 worker, in-memory", times, raw_p99)
+    figures += _figures("(a) 1 worker, in-memory", times, raw_p99, cpu_ms=cpu_ms)
     # (b) two single-worker servers sharing Redis; A on the first, B on the second
     room = seed_room()
     first, second = ctx.start_portal(workers=1), ctx.start_portal(workers=1)
     try:
-        times = asyncio.run(_round_trips(first.ws_url, second.ws_url, room, rounds=rounds))
+        times, cpu_ms = _measured([first, second], _round_trips(first.ws_url, second.ws_url, room, rounds=rounds))
     finally:
         first.stop()
         second.stop()
     layer = ctx.env.get("CHANNEL_LAYER") or "core"
-    figures += _figures("(b) 2 workers, redis", times, raw_p99, note=f"CHANNEL_LAYER={layer}")
+    figures += _figures("(b) 2 workers, redis", times, raw_p99, note=f"CHANNEL_LAYER={layer}", cpu_ms=cpu_ms)
     forget_rooms(ctx.redis_url, [room])
     return figures
