@@ -132,7 +132,7 @@ if REDIS_URL:
         }
     }
     # CHANNEL_LAYER=core: channels-redis' list-based layer (capacity, expiry);
-    # pubsub: its Pub/Sub layer (see docs/benchmarks.md, "signal").
+    # pubsub: its Pub/Sub layer (see docs/benchmarks.md, "The video rows").
     _layer = env_choice("CHANNEL_LAYER", choices=("core", "pubsub"), default="core")
     # socket_timeout above the core layer's 5-s BZPOPMIN: redis-py 8 reads with a
     # 5-s default, so a channel idle for 5 s raised TimeoutError in its consumer.
