@@ -100,3 +100,35 @@ def test_it_echoes_media_for_the_whole_check_under_daphne(_roles):
             assert json.loads(body)["state"] == "finished"
 
         asyncio.run(scenario())
+
+
+def test_it_closes_the_peer_when_daphne_shuts_down(_roles):
+    """The registry's "before shutdown" trigger closes every peer; the last result says so."""
+    from video.check import check_result
+
+    user = UserFactory(citizen=True)
+    server = Daphne()
+    with server:
+        headers = _browser_headers(server, session_cookie_for(user))
+
+        async def start():
+            pc = peer()
+            with_media(pc)
+            await pc.setLocalDescription(await pc.createOffer())
+            offer = {"type": "offer", "sdp": pc.localDescription.sdp}
+            status, _, body = await asyncio.to_thread(_request, server, "POST", "/api/v1/video/check/", headers, offer)
+            assert status == 201, body
+            answer = json.loads(body)
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=answer["sdp"], type="answer"))
+            await wait_for(lambda: pc.connectionState == "connected", timeout=15, what="the connection")
+            await asyncio.sleep(1.5)  # a result or two written
+            running = check_result(check_id=answer["id"], owner=f"user:{user.pk}")
+            server.__exit__(None, None, None)  # SIGTERM, as a deployment stops it
+            await pc.close()
+            return answer["id"], running
+
+        check_id, running = asyncio.run(start())
+    assert server.process.returncode is not None
+    assert running["state"] == "running"
+    final = check_result(check_id=check_id, owner=f"user:{user.pk}")
+    assert final["state"] == "failed", final  # closed by the shutdown trigger, not left "running"
