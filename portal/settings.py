@@ -162,9 +162,14 @@ if REDIS_URL:
         }
     }
     # CHANNEL_LAYER=core: channels-redis' list-based layer (capacity, expiry);
-    # pubsub: its Pub/Sub layer (see docs/benchmarks.md, "signal").
+    # pubsub: its Pub/Sub layer (see docs/benchmarks.md, "The video rows").
     _layer = env_choice("CHANNEL_LAYER", choices=("core", "pubsub"), default="core")
-    _layer_config = {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_PREFIX", default="portal")}
+    # socket_timeout above the core layer's 5-s BZPOPMIN: redis-py 8 reads with a
+    # 5-s default, so a channel idle for 5 s raised TimeoutError in its consumer.
+    _layer_config = {
+        "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+        "prefix": env_str("CHANNEL_PREFIX", default="portal"),
+    }
     if _layer == "core":
         _layer_config |= {"capacity": 1000, "expiry": 30}
     CHANNEL_LAYERS = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import math
 import time
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from video.conf import conf
@@ -104,6 +105,14 @@ async def _measure(check: DeviceCheck) -> dict:
     }
 
 
+async def _store(check: DeviceCheck, ttl: int) -> None:
+    """Write the result in a worker thread (not ``cache.aset``): its thread-sensitive
+    ``sync_to_async`` waits for a thread that a test's or a request's ``async_to_sync``
+    may be blocking, while the registry's tasks must never wait on a request."""
+    backend = caches["default"]  # resolved here: the worker thread does not share this context
+    await asyncio.to_thread(backend.set, CACHE_PREFIX + check.id, {"owner": check.owner, "result": check.result}, ttl)
+
+
 def check_result(*, check_id: str, owner: str) -> dict | None:
     """The latest result of a check, or None for an unknown id or someone else's check."""
     stored = cache.get(CACHE_PREFIX + check_id)
@@ -115,6 +124,7 @@ def check_result(*, check_id: str, owner: str) -> dict | None:
 class CheckRegistry:
     def __init__(self) -> None:
         self.checks: dict[str, DeviceCheck] = {}
+        self.tasks: set[asyncio.Task] = set()
         self._shutdown_hooked = False
 
     @property
@@ -143,14 +153,31 @@ class CheckRegistry:
         self.checks[check.id] = check
         self._hook_shutdown()
         try:
-            answer = await self._answer(check, sdp)
-        except Exception as exc:
+            # The peer is made in the registry's task, so that aiortc's own tasks
+            # and the event handlers below do not belong to the request either.
+            answer = await self._spawn(self._answer(check, sdp))
+        except BaseException as exc:  # also a request cancelled mid-way: the slot is freed
             await self.close(check, state="failed")
             if isinstance(exc, (ValueError, TypeError, KeyError, AttributeError)):
                 raise CheckOfferInvalid(str(exc)) from exc
             raise
-        check.task = asyncio.get_running_loop().create_task(self._watch(check))
+        check.task = self._spawn(self._watch(check))
         return check, answer
+
+    def _spawn(self, coro) -> asyncio.Task:
+        """A task owned by the registry, not by the request that starts a check.
+
+        It runs in an empty context: a task copies the context it is created in,
+        and a request's context holds asgiref's executor for that request, which
+        quits when the response is sent. A watcher created there failed at its
+        first cache write after about a second (``CurrentThreadExecutor already
+        quit``) and closed the check. The registry keeps a reference until the
+        task ends (the event loop holds only weak ones).
+        """
+        task = asyncio.get_running_loop().create_task(coro, context=contextvars.Context())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
 
     async def _answer(self, check: DeviceCheck, sdp: str) -> RTCSessionDescription:
         # iceServers is always explicit: aiortc would otherwise ask a public STUN server.
@@ -199,7 +226,7 @@ class CheckRegistry:
     async def _publish(self, check: DeviceCheck) -> None:
         check.result = await _measure(check)
         ttl = int(conf.CHECK_RESULT_TTL.total_seconds())
-        await cache.aset(CACHE_PREFIX + check.id, {"owner": check.owner, "result": check.result}, ttl)
+        await _store(check, ttl)
 
     async def close(self, check: DeviceCheck, *, state: str) -> None:
         """Close the peer connection and free the slot (idempotent)."""
@@ -217,7 +244,7 @@ class CheckRegistry:
         check.result = {**check.result, "state": state} if check.result else {"id": check.id, "state": state}
         with contextlib.suppress(Exception):
             ttl = int(conf.CHECK_RESULT_TTL.total_seconds())
-            await cache.aset(CACHE_PREFIX + check.id, {"owner": check.owner, "result": check.result}, ttl)
+            await _store(check, ttl)
         task = check.task
         if task is not None and task is not asyncio.current_task() and not task.done():
             task.cancel()

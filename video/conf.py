@@ -48,7 +48,7 @@ class _VideoConf:
     @property
     def CHECK_MAX_CONCURRENT(self) -> int:
         """Device checks one server process runs at the same time (each is an aiortc peer)."""
-        return getattr(settings, "VIDEO_CHECK_MAX_CONCURRENT", None) or env_int("VIDEO_CHECK_MAX_CONCURRENT", 4)
+        return getattr(settings, "VIDEO_CHECK_MAX_CONCURRENT", None) or env_int("VIDEO_CHECK_MAX_CONCURRENT", 2)
 
     @property
     def CHECK_DURATION(self) -> timedelta:

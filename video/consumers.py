@@ -20,6 +20,7 @@ import logging
 import time
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
@@ -140,6 +141,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(min(conf.HEARTBEAT, remaining))
             with contextlib.suppress(Exception):
                 await presence().touch(access.room, access.participant, self.channel_name)
+
+    async def dispatch(self, message: dict) -> None:
+        """Channels' dispatch without its thread hop per message.
+
+        ``AsyncConsumer.dispatch`` runs ``close_old_connections`` through
+        ``sync_to_async`` before every frame and every channel-layer event: one
+        round trip to a worker thread per relayed signal, a large part of a
+        signal's CPU (docs/benchmarks.md, "The video rows"). This consumer touches
+        the database only through ``database_sync_to_async``, which closes old
+        connections in its own thread before and after each call, so the hop
+        protects nothing here.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- Frames from the client ----------------------------------------------------
 

@@ -6,7 +6,8 @@ import asyncio
 from dataclasses import dataclass, field
 
 from bench.figures import Figure, NotMeasured, Target, ratio
-from bench.suite import Context, adapter_missing, benchmark, require_feature
+from bench.procs import CpuMeter
+from bench.suite import Context, benchmark, require_feature
 from bench.ws import PingPong, open_ws, percentile, pingpong
 
 WHAT = (
@@ -27,21 +28,16 @@ class SignalRoom:
     b: Participant
     spec: PingPong  # how video/protocol.py spells a 1 KiB signal message, how B answers, how A knows the answer
     admit: object = None  # optional ``async (ws_a, ws_b) -> None``: join/admission handshake before pinging
+    room: str = ""  # the room's id (its presence keys are deleted after the row)
 
 
 def seed_room() -> SignalRoom:
-    """TODO(video): a video appointment whose room both participants may enter now.
-
-    1. A counsellor and a citizen with a video appointment starting now.
-    2. ``Participant(path, headers=session_headers(user))`` for each (or a
-       room token in the path, if that is how the consumer authenticates).
-    3. ``PingPong(make=lambda seq: <signal message of 1 KiB carrying seq>,
-       reply=lambda m: <B's signal back, same seq> or None, is_answer=...)``:
-       ``bench.ws.seq_of`` finds ``seq`` in {"seq": n} or nested "payload".
-    4. ``admit``: whatever makes both "admitted" (the counsellor lets the citizen in).
-    """
+    """A video appointment starting now; A is its counsellor, B its citizen, each
+    with a ticket (room token) from the ticket service (``bench/rows/video_seed.py``)."""
     require_feature("video.consumers", "signal")
-    raise adapter_missing("signal", "seed_room")
+    from bench.rows.video_seed import video_rooms
+
+    return video_rooms(rooms=1, label="signal")[0]
 
 
 async def _round_trips(url_a: str, url_b: str, room: SignalRoom, *, rounds: int) -> list[float]:
@@ -57,10 +53,23 @@ async def _round_trips(url_a: str, url_b: str, room: SignalRoom, *, rounds: int)
         await b.close()
 
 
-def _figures(label: str, times: list[float], raw_p99: float) -> list[Figure]:
+def _measured(portals, run) -> tuple[list[float], float]:
+    """The round trips, and the servers' CPU per signal message in ms (two a round
+    trip; connecting and admitting are in it too, a few ms spread over the rounds)."""
+    with CpuMeter([pid for p in portals for pid in p.pids()]) as meter:
+        times = asyncio.run(run)
+    rounds = len(times) + len(times) // 10  # counted plus warm-up
+    return times, meter.cpu * 1000 / (2 * rounds)
+
+
+def _figures(
+    label: str, times: list[float], raw_p99: float, note: str = "", cpu_ms: float | None = None
+) -> list[Figure]:
     p99 = percentile(times, 99)
+    extra = [] if cpu_ms is None else [Figure("signal", f"{label} server CPU per signal", cpu_ms, "ms", note=note)]
     return [
-        Figure("signal", f"{label} p50", percentile(times, 50), "ms"),
+        *extra,
+        Figure("signal", f"{label} p50", percentile(times, 50), "ms", note=note),
         Figure(
             "signal",
             f"{label} p99",
@@ -69,6 +78,7 @@ def _figures(label: str, times: list[float], raw_p99: float) -> list[Figure]:
             ratio=ratio(p99, raw_p99),
             ratio_of="raw relay p99",
             targets=[Target("<=", 3)],
+            note=note,
         ),
         Figure(
             "signal", f"{label} p99 - raw p99", p99 - raw_p99, "ms", targets=[Target("<=", 5, on="value", unit="ms")]
@@ -81,23 +91,27 @@ def signal(ctx: Context) -> list[Figure]:
     raw_p99 = ctx.value("raw-relay", "round trip p99")
     if raw_p99 is None:
         raise NotMeasured("the raw-relay row did not measure")
+    from bench.rows.video_seed import forget_rooms
+
     rounds = ctx.timing.rounds
     figures = []
     # (a) one worker, in-memory channel layer (no REDIS_URL: the settings fall back to it)
     room = seed_room()
     one = ctx.start_portal(workers=1, env={"REDIS_URL": ""})
     try:
-        times = asyncio.run(_round_trips(one.ws_url, one.ws_url, room, rounds=rounds))
+        times, cpu_ms = _measured([one], _round_trips(one.ws_url, one.ws_url, room, rounds=rounds))
     finally:
         one.stop()
-    figures += _figures("(a) 1 worker, in-memory", times, raw_p99)
+    figures += _figures("(a) 1 worker, in-memory", times, raw_p99, cpu_ms=cpu_ms)
     # (b) two single-worker servers sharing Redis; A on the first, B on the second
     room = seed_room()
     first, second = ctx.start_portal(workers=1), ctx.start_portal(workers=1)
     try:
-        times = asyncio.run(_round_trips(first.ws_url, second.ws_url, room, rounds=rounds))
+        times, cpu_ms = _measured([first, second], _round_trips(first.ws_url, second.ws_url, room, rounds=rounds))
     finally:
         first.stop()
         second.stop()
-    figures += _figures("(b) 2 workers, redis", times, raw_p99)
+    layer = ctx.env.get("CHANNEL_LAYER") or "core"
+    figures += _figures("(b) 2 workers, redis", times, raw_p99, note=f"CHANNEL_LAYER={layer}", cpu_ms=cpu_ms)
+    forget_rooms(ctx.redis_url, [room])
     return figures

@@ -6,17 +6,19 @@ import asyncio
 
 from bench.figures import Figure, NotMeasured, Target, ratio
 from bench.rows.signal import SignalRoom, _round_trips, seed_room
-from bench.suite import Context, adapter_missing, benchmark, require_feature
+from bench.suite import Context, benchmark, require_feature
 from bench.ws import close_many, open_ws, percentile
 
 WHAT = "2,000 connected, admitted video participants in 1,000 rooms, idle; signal p99 meanwhile"
 
 
 def seed_rooms(*, rooms: int) -> list[SignalRoom]:
-    """TODO(video): ``rooms`` video rooms open now, two participants each (see
-    ``signal.seed_room``; seed in bulk: 1,000 appointments, 2,000 sessions)."""
+    """``rooms`` video rooms open now, two participants each (see ``signal.seed_room``;
+    in bulk: ``rooms`` appointments, 2 x ``rooms`` users, a ticket each)."""
     require_feature("video.consumers", "sockets")
-    raise adapter_missing("sockets", "seed_rooms")
+    from bench.rows.video_seed import video_rooms
+
+    return video_rooms(rooms=rooms, label="sockets")
 
 
 async def _admitted(base: str, rooms: list[SignalRoom]):
@@ -57,7 +59,12 @@ def sockets(ctx: Context) -> list[Figure]:
     rooms = seed_rooms(rooms=n // 2)
     probe = seed_room()
     portal = ctx.portal()
-    before, after, times = asyncio.run(_measure(portal, rooms, probe, ctx.timing.rounds // 2))
+    try:
+        before, after, times = asyncio.run(_measure(portal, rooms, probe, ctx.timing.rounds // 2))
+    finally:
+        from bench.rows.video_seed import forget_rooms
+
+        forget_rooms(ctx.redis_url, [*rooms, probe])
     per_conn = (after - before) / n / 1024
     return [
         Figure(
