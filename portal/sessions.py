@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+from allauth.headless.internal import sessionkit as headless_sessionkit
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user
@@ -55,14 +56,19 @@ class PortalSessionTokenStrategy(SessionTokenStrategy):
     endpoints; our API answers 401."""
 
     def lookup_session(self, session_token: str) -> SessionBase | None:
-        session = super().lookup_session(session_token)
+        # One query (allauth's strategy asks whether the session exists, then loads it).
+        session = headless_sessionkit.lookup_session(session_token)
         if session is None or SESSION_KEY not in session:
             return session  # unknown, or a login still under way
         request = HttpRequest()
         request.session = session
-        if not session_still_valid(session, get_user(request)):
+        user = get_user(request)
+        if not session_still_valid(session, user):
             session.flush()
             return None
         if session.modified:
             session.save()
+        # The user this session resolved to, so that the API's authentication
+        # (portal.api.authentication) does not load it a second time.
+        session.portal_user = user
         return session

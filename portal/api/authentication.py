@@ -3,6 +3,8 @@ cookie or from an app's ``X-Session-Token`` header."""
 
 from __future__ import annotations
 
+from allauth.core.internal.sessionkit import get_session_user
+from allauth.headless import app_settings as headless_settings
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
@@ -14,6 +16,21 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
     ``WWW-Authenticate`` challenge; without one every anonymous call would be
     a 403, and clients could not tell "log in" from "not allowed".
     """
+
+    def authenticate(self, request):
+        """allauth's lookup, taking the user the token strategy has already
+        resolved (``portal.sessions.PortalSessionTokenStrategy``) instead of
+        loading it again: one session read and one user read per request."""
+        token = self.get_session_token(request)
+        if not token:
+            return None
+        session = headless_settings.TOKEN_STRATEGY.lookup_session(token)
+        if not session:
+            return None
+        user = getattr(session, "portal_user", None) or get_session_user(session)
+        if user is None or not user.is_authenticated:
+            return None
+        return (user, session)
 
     def authenticate_header(self, request) -> str:
         return 'Session realm="api", header="X-Session-Token"'
