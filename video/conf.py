@@ -93,7 +93,8 @@ class _VideoConf:
 
     @property
     def HEARTBEAT(self) -> float:
-        return getattr(settings, "VIDEO_HEARTBEAT", 15.0)
+        """Seconds between presence refreshes; also how soon an idle socket notices that Redis went away."""
+        return getattr(settings, "VIDEO_HEARTBEAT", None) or env_int("VIDEO_HEARTBEAT", 15, minimum=1)
 
 
 conf = _VideoConf()

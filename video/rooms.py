@@ -24,11 +24,16 @@ from typing import Protocol
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from video.conf import conf
 
 WAITING = "waiting"
 ADMITTED = "admitted"
+
+# What presence and the channel layers raise while Redis cannot be reached
+# (refused or reset connections, timeouts): the room socket closes with 4503.
+REDIS_UNAVAILABLE = (RedisError, OSError, TimeoutError)
 
 
 def room_group(room: str) -> str:

@@ -1,0 +1,238 @@
+"""Video signalling under faults: Redis stops, and the ASGI server restarts.
+
+Real processes only: a Redis of our own (the machine's shared Redis is never
+touched), daphne serving the portal against the test database, and room
+participants over real WebSockets that reconnect the way room.js does
+(tests/security/video_clients.py). Each test runs with both channel layers
+(``CHANNEL_LAYER=core|pubsub``), and stops the service once with SIGTERM and
+once with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+
+import pytest
+import redis as redis_client
+from django.contrib.auth.models import Group
+
+from portal.constants import Role
+from tests.security.services import Redis, stop_group
+from tests.security.video_clients import Participant, signals_flow
+from tests.video.factories import VideoAppointmentFactory
+from tests.video.servers import Daphne, session_cookie_for
+from video.constants import GuestKind
+from video.services import guest_invite
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+LAYERS = ["core", "pubsub"]
+STOPS = [signal.SIGTERM, signal.SIGKILL]
+
+
+@pytest.fixture
+def appointment():
+    # transaction=True starts from an emptied database, without the role groups.
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    return VideoAppointmentFactory()
+
+
+@pytest.fixture
+def redis_server():
+    from tests.security.conftest import require_fault_binaries
+
+    require_fault_binaries()
+    server = Redis().start()
+    yield server
+    server.stop()
+
+
+def portal_env(redis: Redis, layer: str) -> dict[str, str]:
+    # A short heartbeat: an idle socket on the Pub/Sub layer notices the outage at its next refresh.
+    return {"REDIS_URL": redis.url, "CHANNEL_LAYER": layer, "VIDEO_HEARTBEAT": "2", "LOG_LEVEL": "INFO"}
+
+
+def stop_redis(redis: Redis, sig: int) -> None:
+    stop_group(redis.proc, sig)
+    redis.proc = None
+
+
+def counsellor_and_citizen(server: Daphne, appointment) -> tuple[Participant, Participant]:
+    counsellor = Participant(
+        name="counsellor",
+        base_url=server.url,
+        appointment=appointment,
+        headers={"Cookie": session_cookie_for(appointment.counsellor)},
+        admit=True,
+    )
+    citizen = Participant(
+        name="citizen",
+        base_url=server.url,
+        appointment=appointment,
+        headers={"Cookie": session_cookie_for(appointment.citizen)},
+    )
+    return counsellor, citizen
+
+
+def assert_no_crash(server: Daphne) -> None:
+    assert server.process.poll() is None, server.output()
+    log = server.output()
+    assert "Exception inside application" not in log, log
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_it_tells_the_room_when_redis_stops_and_brings_it_back_when_redis_returns(appointment, redis_server, layer):
+    with Daphne(portal_env(redis_server, layer)) as server:
+        counsellor, citizen = counsellor_and_citizen(server, appointment)
+
+        async def scenario():
+            await counsellor.start()
+            await counsellor.wait_for(lambda: counsellor.state() == "admitted", what="the counsellor in the room")
+            await citizen.start()
+            await signals_flow(counsellor, citizen)
+            await signals_flow(citizen, counsellor)
+
+            for sig in STOPS:
+                marks = {p: (len(p.messages), len(p.closes), p.tickets) for p in (counsellor, citizen)}
+                stop_redis(redis_server, sig)
+                for p in (counsellor, citizen):
+                    mark, closes, tickets = marks[p]
+                    told = await p.wait_for(
+                        lambda p=p, mark=mark: [m for m in p.since(mark) if m["type"] == "unavailable"],
+                        what="the unavailable notice",
+                    )
+                    assert told[0] == {"type": "unavailable", "code": "signalling_unavailable", "retry_after": 2}
+                    # Closed with 4503, and refused the same way while Redis is away; HTTP
+                    # still hands out tickets for the reconnects.
+                    await p.wait_for(lambda p=p, closes=closes: p.closes[closes:].count(4503) >= 2, what="4503 twice")
+                    assert p.tickets >= tickets + 1
+                    assert not any(m["type"] == "welcome" for m in p.since(mark))
+                    assert set(p.closes[closes:]) == {4503}, p.closes
+                marks = {p: len(p.messages) for p in (counsellor, citizen)}
+                redis_server.start()  # the same port, empty: Redis without persistence lost all room state
+
+                await signals_flow(counsellor, citizen)
+                await signals_flow(citizen, counsellor)
+                # Redis forgot who was admitted, so the citizen waited again and the
+                # counsellor let the citizen in again (fail closed).
+                welcomes = [m for m in citizen.since(marks[citizen]) if m["type"] == "welcome"]
+                assert welcomes[0]["state"] == "waiting", welcomes
+                assert {p["id"] for p in welcomes[0]["participants"]} <= {counsellor.me}, welcomes
+                assert_no_crash(server)
+
+            present = redis_client.Redis(port=redis_server.port).hgetall(f"video:{appointment.public_id}:presence")
+            assert sorted(json.loads(v)["role"] for v in present.values()) == ["citizen", "counsellor"]
+            await counsellor.stop()
+            await citizen.stop()
+
+        asyncio.run(scenario())
+
+
+def presence_in_redis(redis: Redis, appointment) -> dict[str, dict]:
+    raw = redis_client.Redis(port=redis.port).hgetall(f"video:{appointment.public_id}:presence")
+    return {key.decode(): json.loads(value) for key, value in raw.items()}
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_it_gives_the_room_back_after_the_server_restarts(appointment, redis_server, layer):
+    """Counsellor and citizen in the call, a guest in the lobby; daphne stops
+    (SIGTERM, then SIGKILL) and a new one starts on the same port."""
+    _guest, key = guest_invite(
+        appointment=appointment,
+        actor=appointment.counsellor,
+        kind=GuestKind.PERSON_OF_TRUST,
+        display_name="Erika Beistand",
+        email="beistand@example.org",
+    )
+    env = portal_env(redis_server, layer)
+    server = Daphne(env).__enter__()
+    try:
+        counsellor, citizen = counsellor_and_citizen(server, appointment)
+        counsellor.admit = False  # the guest stays in the lobby
+        guest = Participant(name="guest", base_url=server.url, appointment=appointment, headers={"X-Video-Guest": key})
+        everyone = (counsellor, citizen, guest)
+
+        async def admit_citizen():
+            await citizen.wait_for(lambda: citizen.state() == "waiting", what="the citizen waiting")
+            await counsellor.send({"type": "admit", "participant": citizen.me})
+
+        def lobby(p: Participant) -> list[str] | None:
+            lobbies = [m for m in p.current() if m["type"] == "lobby"]
+            return [w["id"] for w in lobbies[-1]["waiting"]] if lobbies else None
+
+        async def scenario():
+            nonlocal server
+            await counsellor.start()
+            await counsellor.wait_for(lambda: counsellor.state() == "admitted", what="the counsellor in the room")
+            await citizen.start()
+            await admit_citizen()
+            await guest.start()
+            await guest.wait_for(lambda: guest.state() == "waiting", what="the guest waiting")
+            await counsellor.wait_for(lambda: lobby(counsellor) == [guest.me], what="the guest in the lobby")
+            await signals_flow(counsellor, citizen)
+            await signals_flow(citizen, counsellor)
+
+            for sig in STOPS:
+                before = presence_in_redis(redis_server, appointment)
+                assert set(before) == {counsellor.me, citizen.me, guest.me}
+                marks = {p: (len(p.closes), len(p.messages)) for p in everyone}
+                await asyncio.to_thread(server.stop, sig)
+                for p in everyone:
+                    closes, mark = marks[p]
+                    await p.wait_for(lambda p=p, closes=closes: len(p.closes) > closes, what="the socket closing")
+                    if sig == signal.SIGTERM:
+                        # A shutdown says so: come back in a moment.
+                        assert p.since(mark)[-1]["type"] == "unavailable", p.since(mark)
+                        assert p.closes[closes] == 4503, p.closes
+                    else:
+                        assert p.closes[closes] == 1006, p.closes  # dropped: room.js reconnects
+                if sig == signal.SIGTERM:
+                    # A shutdown lets everyone leave presence; who was admitted stays remembered.
+                    assert presence_in_redis(redis_server, appointment) == {}
+                else:
+                    # A crash leaves its entries behind: they must not get in the way.
+                    left = presence_in_redis(redis_server, appointment)
+                    assert {k: e["channel"] for k, e in left.items()} == {k: e["channel"] for k, e in before.items()}
+                admitted = redis_client.Redis(port=redis_server.port).smembers(
+                    f"video:{appointment.public_id}:admitted"
+                )
+                assert admitted == {counsellor.me.encode(), citizen.me.encode()}
+                server = Daphne(env, port=server.port).__enter__()
+
+                # Everyone reconnects on their own and finds the room as it was:
+                # the citizen is let in again at once (remembered), the guest waits,
+                # the counsellor is present and has the guest in the lobby.
+                await signals_flow(counsellor, citizen)
+                await signals_flow(citizen, counsellor)
+                await guest.wait_for(lambda: guest.state() == "waiting", what="the guest waiting again")
+                await counsellor.wait_for(lambda: lobby(counsellor) == [guest.me], what="the guest in the lobby again")
+                welcome = counsellor.current()[0]
+                assert welcome["state"] == "admitted"
+                assert [p["id"] for p in welcome["participants"]] in ([citizen.me], [])
+                assert [p["id"] for p in citizen.current()[0]["participants"]] in ([counsellor.me], [])
+                assert citizen.current()[0]["state"] == "admitted"
+                assert [p["id"] for p in guest.current()[0]["participants"]] in (
+                    [counsellor.me, citizen.me],
+                    [citizen.me, counsellor.me],
+                    [counsellor.me],
+                    [citizen.me],
+                    [],
+                )
+                # One entry per person, each on a socket of the new server: nothing
+                # stale from the stopped process is left to block or duplicate anyone.
+                after = presence_in_redis(redis_server, appointment)
+                assert set(after) == {counsellor.me, citizen.me, guest.me}
+                assert {after[p]["state"] for p in (counsellor.me, citizen.me)} == {"admitted"}
+                assert after[guest.me]["state"] == "waiting"
+                assert not {e["channel"] for e in after.values()} & {e["channel"] for e in before.values()}
+                assert_no_crash(server)
+
+            for p in everyone:
+                await p.stop()
+
+        asyncio.run(scenario())
+    finally:
+        server.stop()
