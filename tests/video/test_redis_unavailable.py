@@ -1,5 +1,6 @@
-"""Presence in Redis fails: the room socket says ``unavailable`` and closes with
-4503 (reconnect with back-off) instead of failing with an exception.
+"""Redis fails: the room socket says ``unavailable`` and closes with 4503
+(reconnect with back-off) instead of failing with an exception, and what the
+portal does over HTTP goes on.
 
 Through the real ASGI stack with a Redis of our own that is stopped or restarted
 empty (the machine's Redis is never touched); the channel layer is in memory here,
@@ -9,9 +10,12 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import async_to_sync
+from rest_framework.test import APIClient
 
 from tests.security.services import Redis, free_port, stop_group
 from tests.video.sockets import connect, join, ticket
+from video.models import Guest
+from video.services import guest_invite
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -86,3 +90,26 @@ def test_it_sends_everyone_back_to_join_again_when_redis_returns_empty(appointme
         await citizen.leave()
 
     async_to_sync(scenario)()
+
+
+def test_it_withdraws_an_invitation_while_redis_is_away(appointment, api_for, settings):
+    """The guest cannot be told (nobody can be while Redis is away), but the withdrawal
+    is stored and answered normally, and the link stops working."""
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    settings.REDIS_URL = dead
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [dead]}}
+    }
+    guest, key = guest_invite(
+        appointment=appointment,
+        actor=appointment.counsellor,
+        kind="person_of_trust",
+        display_name="Erika Beistand",
+        email="beistand@example.org",
+    )
+    api = api_for(appointment.counsellor)
+    response = api.delete(f"/api/v1/appointments/{appointment.public_id}/video/guests/{guest.public_id}/")
+    assert response.status_code == 204, response.content
+    assert Guest.objects.get(pk=guest.pk).revoked_at is not None
+    response = APIClient().get(f"/api/v1/appointments/{appointment.public_id}/video/", HTTP_X_VIDEO_GUEST=key)
+    assert response.status_code == 404, response.content
