@@ -89,7 +89,7 @@ class _VideoConf:
     @property
     def PRESENCE_TTL(self) -> int:
         """Seconds after which a participant whose server process vanished counts as gone."""
-        return getattr(settings, "VIDEO_PRESENCE_TTL", 45)
+        return getattr(settings, "VIDEO_PRESENCE_TTL", None) or env_int("VIDEO_PRESENCE_TTL", 45, minimum=2)
 
     @property
     def HEARTBEAT(self) -> float:

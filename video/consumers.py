@@ -223,6 +223,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             store = presence()
             try:
                 if await store.touch(access.room, access.participant, self.channel_name):
+                    await self.announce_gone(await store.reap(access.room))
                     continue
                 current = await store.get(access.room, access.participant)
             except REDIS_UNAVAILABLE as failure:
@@ -355,6 +356,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def group_send(self, event_type: str, **fields) -> None:
         await self.channel_layer.group_send(room_group(self.access.room), {"type": event_type, **fields})
+
+    async def announce_gone(self, gone: list[dict]) -> None:
+        """Participants whose server process died without a word (a killed daphne): they left."""
+        for entry in gone:
+            logger.info("video room: %s vanished from %s (no refresh)", entry["id"], self.access.room)
+            if entry["state"] == ADMITTED:
+                await self.group_send("peer.left", participant=entry["id"])
+            else:
+                await self.group_send("lobby.changed")
 
     async def unavailable(self) -> None:
         """Tell the client to come back in a moment (``unavailable``, close 4503)."""
