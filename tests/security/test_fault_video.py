@@ -253,3 +253,74 @@ def test_it_gives_the_room_back_after_the_server_restarts(appointment, redis_ser
         asyncio.run(scenario())
     finally:
         server.stop()
+
+
+REMOTE_VIDEO_PLAYING = """() => [...document.querySelectorAll('#remotes video')]
+    .some(v => v.videoWidth > 0 && !v.paused && v.readyState >= 2)"""
+NOTICE = "Der Videodienst ist kurz nicht erreichbar."
+
+
+@pytest.mark.browser
+def test_it_keeps_the_call_going_in_the_browser_while_redis_is_away(appointment, redis_server):
+    """room.js with Debian's chromium (fake devices): the notice in German, the call's
+    media goes on browser to browser, and after Redis is back (empty) the pages reconnect
+    by themselves; the counsellor lets the citizen in again and both videos play."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import require_binary
+    from tests.video.test_browser import FLAGS
+
+    chromium = require_binary("chromium")
+    cookies = {
+        role: session_cookie_for(user).split("=", 1)[1]
+        for role, user in (("counsellor", appointment.counsellor), ("citizen", appointment.citizen))
+    }
+    # DEBUG serves the static files from the source tree and allows ws: (no TLS) in the CSP.
+    env = {**portal_env(redis_server, "core"), "DEBUG": "true"}
+    with Daphne(env) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
+        try:
+            pages = {}
+            for role, session in cookies.items():
+                context = browser.new_context(locale="de-DE")
+                context.add_cookies([{"name": "sessionid", "value": session, "url": server.url}])
+                pages[role] = page = context.new_page()
+                page.goto(f"{server.url}/video/{appointment.public_id}/")
+                page.wait_for_selector("#join:enabled", timeout=30_000)
+            counsellor, citizen = pages["counsellor"], pages["citizen"]
+
+            def into_the_call():
+                admit = counsellor.locator("#lobby-list button.primary")
+                admit.wait_for(timeout=60_000)
+                admit.click()
+                citizen.wait_for_selector("#call:not([hidden])", timeout=60_000)
+                for page in (counsellor, citizen):
+                    page.wait_for_function(REMOTE_VIDEO_PLAYING, timeout=60_000)
+
+            counsellor.click("#join")
+            counsellor.wait_for_selector("#call:not([hidden])", timeout=30_000)
+            citizen.click("#join")
+            into_the_call()
+
+            stop_redis(redis_server, signal.SIGKILL)
+            for page in (counsellor, citizen):
+                page.wait_for_function(
+                    "text => document.querySelector('#problem').textContent.startsWith(text)",
+                    arg=NOTICE,
+                    timeout=60_000,
+                )
+                assert page.locator("#problem").is_visible()
+                # Media goes on between the browsers: the remote video keeps advancing.
+                start = page.evaluate("document.querySelector('#remotes video').currentTime")
+                page.wait_for_function(
+                    "t => document.querySelector('#remotes video').currentTime > t + 0.5", arg=start, timeout=60_000
+                )
+
+            redis_server.start()  # empty: the citizen waits again until let in
+            citizen.wait_for_selector("#waiting:not([hidden])", timeout=90_000)
+            into_the_call()
+            for page in (counsellor, citizen):
+                assert page.locator("#problem").is_hidden()
+            assert_no_crash(server)
+        finally:
+            browser.close()
