@@ -326,3 +326,77 @@ def test_it_keeps_the_call_going_in_the_browser_while_redis_is_away(appointment,
             assert_no_crash(server)
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_it_brings_the_browsers_back_into_the_call_after_the_server_restarts(appointment, redis_server):
+    """room.js with Debian's chromium: daphne stops (SIGTERM, then SIGKILL) in the middle
+    of a call and a new one starts on the same port; both pages keep trying while the
+    server is away and come back into the call by themselves (the citizen is let in
+    again at once), with new peer connections."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import require_binary
+    from tests.video.test_browser import FLAGS
+
+    chromium = require_binary("chromium")
+    cookies = {
+        role: session_cookie_for(user).split("=", 1)[1]
+        for role, user in (("counsellor", appointment.counsellor), ("citizen", appointment.citizen))
+    }
+    env = {**portal_env(redis_server, "core"), "DEBUG": "true"}
+    server = Daphne(env).__enter__()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
+            try:
+                pages = {}
+                for role, session in cookies.items():
+                    context = browser.new_context(locale="de-DE")
+                    context.add_cookies([{"name": "sessionid", "value": session, "url": server.url}])
+                    pages[role] = page = context.new_page()
+                    page.goto(f"{server.url}/video/{appointment.public_id}/")
+                    page.wait_for_selector("#join:enabled", timeout=30_000)
+                counsellor, citizen = pages["counsellor"], pages["citizen"]
+                failed_tickets = {page: 0 for page in pages.values()}
+                for page in pages.values():
+                    page.on(
+                        "requestfailed",
+                        lambda request, page=page: failed_tickets.__setitem__(
+                            page, failed_tickets[page] + ("/api/v1/appointments/" in request.url)
+                        ),
+                    )
+                counsellor.click("#join")
+                counsellor.wait_for_selector("#call:not([hidden])", timeout=30_000)
+                citizen.click("#join")
+                counsellor.locator("#lobby-list button.primary").click(timeout=60_000)
+                for page in (counsellor, citizen):
+                    page.wait_for_function(REMOTE_VIDEO_PLAYING, timeout=60_000)
+
+                for sig in STOPS:
+                    for page in (counsellor, citizen):
+                        page.evaluate("document.querySelectorAll('#remotes video').forEach(v => v.dataset.old = '1')")
+                    server.stop(sig)
+                    # The server stays away until both pages tried to come back and
+                    # failed to get a ticket (no answer at all): they must keep trying.
+                    marks = dict(failed_tickets)
+                    for page in (counsellor, citizen):
+                        for _ in range(600):
+                            if failed_tickets[page] > marks[page]:
+                                break
+                            page.wait_for_timeout(100)
+                        assert failed_tickets[page] > marks[page], "no reconnect attempt"
+                    server = Daphne(env, port=server.port).__enter__()
+                    for page in (counsellor, citizen):
+                        # A new video element: the call was set up again through the new server.
+                        page.wait_for_function(
+                            """() => [...document.querySelectorAll('#remotes video')]
+                                .some(v => !v.dataset.old && v.videoWidth > 0 && !v.paused && v.readyState >= 2)""",
+                            timeout=90_000,
+                        )
+                        assert page.locator("#call").is_visible()
+                    assert_no_crash(server)
+            finally:
+                browser.close()
+    finally:
+        server.stop()

@@ -114,12 +114,21 @@
 
   // --- The ticket and the socket -----------------------------------------------------
 
+  // fetchTicket's answer when the server cannot answer right now (restart, network change).
+  var TRANSIENT = {};
+
   async function fetchTicket() {
     var headers = { Accept: "application/json" };
     if (guestKey) { headers["X-Video-Guest"] = guestKey; }
-    var response = await fetch(main.dataset.roomApi, { headers: headers, credentials: "same-origin" });
+    var response;
+    try {
+      response = await fetch(main.dataset.roomApi, { headers: headers, credentials: "same-origin" });
+    } catch (err) {
+      return TRANSIENT;  // no answer at all: the server is restarting or the network is away
+    }
     var body = await response.json().catch(function () { return {}; });
     if (response.ok) { return body; }
+    if (response.status >= 500 && state.ticket) { return TRANSIENT; }  // while reconnecting: try again
     if (response.status === 401 || (response.status === 403 && body.code === "not_authenticated")) {
       var link = document.createElement("a");
       link.href = main.dataset.loginUrl;
@@ -144,6 +153,11 @@
   async function connect() {
     clearTimeout(state.retryTimer);
     var ticket = await fetchTicket();
+    if (ticket === TRANSIENT) {
+      if (state.ticket) { reconnectLater(1006); return true; }  // we were in the room: keep trying
+      problem(gettext("The video room is not available right now. Please try again."));
+      return false;
+    }
     if (!ticket) { return false; }
     state.ticket = ticket;
     state.role = ticket.role;
@@ -166,6 +180,11 @@
   function onClosed(code) {
     state.ws = null;
     if (state.done || FINAL[code]) { return; }
+    reconnectLater(code);
+  }
+
+  function reconnectLater(code) {
+    if (state.done) { return; }
     // A dropped connection (network change, server restart, Redis away): come back
     // with a fresh token. Peer connections keep running meanwhile; the welcome
     // after the reconnect starts them afresh.
