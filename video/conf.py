@@ -89,11 +89,12 @@ class _VideoConf:
     @property
     def PRESENCE_TTL(self) -> int:
         """Seconds after which a participant whose server process vanished counts as gone."""
-        return getattr(settings, "VIDEO_PRESENCE_TTL", 45)
+        return getattr(settings, "VIDEO_PRESENCE_TTL", None) or env_int("VIDEO_PRESENCE_TTL", 45, minimum=2)
 
     @property
     def HEARTBEAT(self) -> float:
-        return getattr(settings, "VIDEO_HEARTBEAT", 15.0)
+        """Seconds between presence refreshes; also how soon an idle socket notices that Redis went away."""
+        return getattr(settings, "VIDEO_HEARTBEAT", None) or env_int("VIDEO_HEARTBEAT", 15, minimum=1)
 
 
 conf = _VideoConf()

@@ -10,6 +10,10 @@ Events on the channel layer (``type`` names the handler method):
 group ``video.room.<room>``: ``peer.joined``, ``peer.left``, ``lobby.changed``,
 ``room.closed``, ``room.kick``; sent to one consumer: ``room.admit``,
 ``room.remove``, ``room.replaced``, ``signal.relay``.
+
+When Redis goes away (presence or the channel layer fail) or the server shuts
+down, the socket gets ``unavailable`` and close 4503: the client reconnects
+with back-off and a fresh token, and the room is built again from presence.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import time
+import weakref
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -29,7 +35,7 @@ from video import protocol
 from video.conf import conf
 from video.constants import ParticipantRole
 from video.protocol import CloseCode, ProtocolError
-from video.rooms import ADMITTED, WAITING, presence, room_group
+from video.rooms import ADMITTED, REDIS_UNAVAILABLE, WAITING, presence, room_group
 from video.selectors import RoomAccess, RoomRefused, guests_invited, room_access_for_socket
 from video.services import participation_join, participation_leave
 
@@ -37,26 +43,87 @@ logger = logging.getLogger(__name__)
 
 # How long after a room's closes_at its presence keys may linger in Redis.
 _PRESENCE_GRACE = 3600
+# Leaving the room on shutdown or after a Redis failure must not hang the worker.
+_LEAVE_TIMEOUT = 3.0
+# The room sockets of this process, for a clean shutdown.
+_open_sockets: weakref.WeakSet[RoomConsumer] = weakref.WeakSet()
+_shutdown_hooked = False
+
+
+def _hook_shutdown() -> None:
+    """Under daphne, tell every room socket and leave presence before the reactor stops.
+
+    daphne cancels its applications in a "before shutdown" trigger of its own, but
+    that trigger fails with a KeyError as soon as one connection's application has
+    finished before its connection closed (daphne 4.2 deletes the key), and then
+    cancels nothing: the sockets would just drop and leave their presence behind."""
+    global _shutdown_hooked
+    if _shutdown_hooked:
+        return
+    _shutdown_hooked = True
+    if "twisted.internet.reactor" not in sys.modules:
+        return
+    from twisted.internet import defer, reactor
+
+    async def close_all() -> None:
+        sockets = list(_open_sockets)
+        await asyncio.gather(*(socket.shut_down() for socket in sockets), return_exceptions=True)
+
+    def before_shutdown():
+        return defer.Deferred.fromFuture(asyncio.ensure_future(close_all()))
+
+    reactor.addSystemEventTrigger("before", "shutdown", before_shutdown)
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
     access: RoomAccess | None = None
+    entry: dict | None = None
+    heartbeat: asyncio.Task | None = None
+    participation_id: int | None = None
+    accepted = False
+    closed = False
+    left = False
+
+    async def __call__(self, scope, receive, send) -> None:
+        """Run the socket; Redis going away or a server shutdown end it cleanly.
+
+        Otherwise an error of presence or of the channel layer (channels-redis'
+        ``receive`` raises while Redis is away) ends the application with an
+        exception, which daphne answers with close 1011 and a traceback in the log.
+        Instead the client gets ``unavailable`` and close 4503 and reconnects with
+        back-off. On shutdown (daphne cancels every application on SIGTERM) the
+        participant leaves presence first, so the others and the restarted server
+        see the room as it is; who was admitted stays remembered."""
+        try:
+            await super().__call__(scope, receive, send)
+        except REDIS_UNAVAILABLE as failure:
+            logger.warning("video room: Redis unavailable (%s: %s); closing with 4503", type(failure).__name__, failure)
+            if not hasattr(self, "base_send"):
+                self.base_send = send  # failed before channels set it (pubsub's new_channel)
+            await self.unavailable()
+            await self.leave_room()
+        except asyncio.CancelledError:
+            await self.shut_down()
+            raise
+
+    async def shut_down(self) -> None:
+        """The server stops: the client comes back in a moment (to another or the restarted server)."""
+        await self.unavailable()
+        await self.leave_room()
 
     # --- Connection ----------------------------------------------------------------
 
     async def connect(self) -> None:
-        self.access = None
-        self.entry: dict | None = None
         self.state = WAITING
-        self.closed = False
-        self.participation_id: int | None = None
-        self.heartbeat: asyncio.Task | None = None
         self.bucket = protocol.TokenBucket(rate=conf.RATE_PER_SECOND, burst=conf.RATE_BURST)
         self.violations = protocol.ViolationMeter(limit=conf.MAX_VIOLATIONS, window=conf.VIOLATION_WINDOW)
         self.room = self.scope["url_route"]["kwargs"]["room"]
         # Accept first, then refuse with a reason: a close before the handshake
         # reaches the browser as a bare failure without any code.
         await self.accept()
+        self.accepted = True
+        _open_sockets.add(self)
+        _hook_shutdown()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         token = (query.get("token") or [None])[0]
         try:
@@ -113,24 +180,39 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.heartbeat = asyncio.get_running_loop().create_task(self.keep_alive())
 
     async def disconnect(self, code) -> None:
+        await self.leave_room()
+
+    async def leave_room(self) -> None:
+        """Once per socket: end the join time, leave presence and the group, tell the others."""
         if self.heartbeat is not None:
             self.heartbeat.cancel()
-        if self.access is None or self.entry is None:
+        if self.left or self.access is None or self.entry is None:
             return
+        self.left = True
         access = self.access
-        await self.channel_layer.group_discard(room_group(access.room), self.channel_name)
-        left = await presence().leave(access.room, access.participant, self.channel_name)
+        try:
+            async with asyncio.timeout(_LEAVE_TIMEOUT):
+                await self.channel_layer.group_discard(room_group(access.room), self.channel_name)
+                left = await presence().leave(access.room, access.participant, self.channel_name)
+                # left is None: replaced by a newer connection of the same participant, nobody left.
+                if left is not None and left["state"] == ADMITTED:
+                    await self.group_send("peer.left", participant=access.participant)
+                elif left is not None:
+                    await self.group_send("lobby.changed")
+        except REDIS_UNAVAILABLE:
+            # Nobody can be told now; the entry counts as gone after PRESENCE_TTL.
+            logger.info("video room: left %s while Redis is unavailable", access.room)
+        # Presence first: on shutdown the database call may be the last thing that gets done.
         if self.participation_id is not None:
             await database_sync_to_async(participation_leave)(participation_id=self.participation_id)
-        if left is None:
-            return  # replaced by a newer connection of the same participant: nobody left
-        if left["state"] == ADMITTED:
-            await self.group_send("peer.left", participant=access.participant)
-        else:
-            await self.group_send("lobby.changed")
 
     async def keep_alive(self) -> None:
-        """Refresh presence, and close the room for everyone at closes_at."""
+        """Refresh presence, and close the room for everyone at closes_at.
+
+        A refresh that fails is how a socket learns that Redis went away even when
+        nothing else happens (the Pub/Sub layer's receive just waits); a refresh
+        that finds no entry means Redis came back without its data. Either way the
+        client reconnects and joins again."""
         access = self.access
         while True:
             remaining = access.closes_at.timestamp() - time.time()
@@ -139,8 +221,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await self.close_with(CloseCode.ROOM_CLOSED)
                 return
             await asyncio.sleep(min(conf.HEARTBEAT, remaining))
-            with contextlib.suppress(Exception):
-                await presence().touch(access.room, access.participant, self.channel_name)
+            store = presence()
+            try:
+                if await store.touch(access.room, access.participant, self.channel_name):
+                    await self.announce_gone(await store.reap(access.room))
+                    continue
+                current = await store.get(access.room, access.participant)
+            except REDIS_UNAVAILABLE as failure:
+                logger.warning("video room: presence refresh failed (%s); closing with 4503", type(failure).__name__)
+                current = None
+            if self.closed:
+                return
+            if current is not None and current["channel"] != self.channel_name:
+                await self.room_replaced({})  # a newer connection took over and its notice was lost
+            else:
+                await self.unavailable()
+            return
 
     async def dispatch(self, message: dict) -> None:
         """Channels' dispatch without its thread hop per message.
@@ -277,6 +373,27 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def group_send(self, event_type: str, **fields) -> None:
         await self.channel_layer.group_send(room_group(self.access.room), {"type": event_type, **fields})
+
+    async def announce_gone(self, gone: list[dict]) -> None:
+        """Participants whose server process died without a word (a killed daphne): they left."""
+        for entry in gone:
+            logger.info("video room: %s vanished from %s (no refresh)", entry["id"], self.access.room)
+            if entry["state"] == ADMITTED:
+                await self.group_send("peer.left", participant=entry["id"])
+            else:
+                await self.group_send("lobby.changed")
+
+    async def unavailable(self) -> None:
+        """Tell the client to come back in a moment (``unavailable``, close 4503)."""
+        if self.closed:
+            return
+        with contextlib.suppress(Exception):  # the client may be gone already
+            if not self.accepted:
+                self.accepted = True
+                await self.accept()
+            await self.send_json(protocol.unavailable())
+            await self.close_with(CloseCode.UNAVAILABLE)
+        self.closed = True
 
     async def refuse(self, code: str, message: str, close_code: CloseCode) -> None:
         await self.send_json(protocol.error(code, message))

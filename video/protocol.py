@@ -6,7 +6,7 @@ types may be added; the existing ones do not change. Everything here is pure
 
 Client -> server: ``admit``, ``remove``, ``end`` (counsellor only), ``signal``, ``ping``.
 Server -> client: ``welcome``, ``lobby``, ``admitted``, ``peer-joined``, ``peer-left``,
-``signal``, ``room-ended``, ``removed``, ``replaced``, ``pong``, ``error``.
+``signal``, ``room-ended``, ``removed``, ``replaced``, ``pong``, ``error``, ``unavailable``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class CloseCode(IntEnum):
     TOO_LARGE = 4413  # repeated frames over the size limit
     NOT_OPEN = 4425  # before opens_at ("too early")
     FLOOD = 4429  # repeated messages beyond the rate limit
+    UNAVAILABLE = 4503  # signalling is briefly unavailable (Redis away): reconnect with back-off
 
 
 class ProtocolError(Exception):
@@ -197,6 +198,17 @@ def room_ended(reason: str) -> dict:
 
 def error(code: str, message: str) -> dict:
     return {"type": "error", "code": code, "message": message}
+
+
+# Seconds a client should wait before its first reconnect after ``unavailable``.
+UNAVAILABLE_RETRY_AFTER = 2
+
+
+def unavailable(*, retry_after: int = UNAVAILABLE_RETRY_AFTER) -> dict:
+    """Signalling cannot go on right now (presence or the channel layer lost Redis);
+    close 4503 follows. The client reconnects with a fresh token and back-off,
+    starting after ``retry_after`` seconds; peer connections may run on meanwhile."""
+    return {"type": "unavailable", "code": "signalling_unavailable", "retry_after": retry_after}
 
 
 def encode(message: dict) -> str:

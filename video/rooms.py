@@ -10,7 +10,8 @@ the process cannot reach).
 A presence entry is ``{"id", "role", "display_name", "state", "channel",
 "joined", "seen"}``; ``state`` is ``waiting`` or ``admitted``, ``channel`` the
 channel name of the consumer. Entries that were not refreshed within
-``PRESENCE_TTL`` seconds (their process died) count as gone.
+``PRESENCE_TTL`` seconds (their process died) count as gone, and the next
+refresh of anyone in the room removes them (``reap``) and tells the others.
 """
 
 from __future__ import annotations
@@ -24,11 +25,16 @@ from typing import Protocol
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from video.conf import conf
 
 WAITING = "waiting"
 ADMITTED = "admitted"
+
+# What presence and the channel layers raise while Redis cannot be reached
+# (refused or reset connections, timeouts): the room socket closes with 4503.
+REDIS_UNAVAILABLE = (RedisError, OSError, TimeoutError)
 
 
 def room_group(room: str) -> str:
@@ -46,6 +52,7 @@ class Presence(Protocol):
     async def set_state(self, room: str, participant: str, *, state: str, expect: str) -> dict | None: ...
     async def get(self, room: str, participant: str) -> dict | None: ...
     async def members(self, room: str) -> list[dict]: ...
+    async def reap(self, room: str) -> list[dict]: ...
     async def remember_admitted(self, room: str, participant: str, *, expires_at: float) -> None: ...
     async def forget_admitted(self, room: str, participant: str) -> None: ...
     async def was_admitted(self, room: str, participant: str) -> bool: ...
@@ -101,6 +108,14 @@ class MemoryPresence:
         found = [dict(e) for e in self.rooms.get(room, {}).values() if _fresh(e, now)]
         return sorted(found, key=lambda e: e["joined"])
 
+    async def reap(self, room: str) -> list[dict]:
+        now = time.time()
+        members = self.rooms.get(room, {})
+        gone = [members.pop(key) for key, entry in list(members.items()) if not _fresh(entry, now)]
+        if not members:
+            self.rooms.pop(room, None)
+        return gone
+
     async def remember_admitted(self, room: str, participant: str, *, expires_at: float) -> None:
         self.admitted.setdefault(room, set()).add(participant)
 
@@ -155,6 +170,17 @@ entry['state'] = ARGV[2]
 local out = cjson.encode(entry)
 redis.call('HSET', KEYS[1], ARGV[1], out)
 return out
+"""
+_REAP = """
+local gone = {}
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  if cjson.decode(all[i + 1])['seen'] < tonumber(ARGV[1]) then
+    redis.call('HDEL', KEYS[1], all[i])
+    table.insert(gone, all[i + 1])
+  end
+end
+return gone
 """
 
 
@@ -213,6 +239,11 @@ class RedisPresence:
         raw = await self.redis.hgetall(self._key(room, "presence"))
         found = [json.loads(value) for value in raw.values()]
         return sorted((e for e in found if _fresh(e, now)), key=lambda e: e["joined"])
+
+    async def reap(self, room: str) -> list[dict]:
+        oldest = repr(time.time() - conf.PRESENCE_TTL)
+        gone = await self.redis.eval(_REAP, 1, self._key(room, "presence"), oldest)
+        return [json.loads(raw) for raw in gone]
 
     async def remember_admitted(self, room: str, participant: str, *, expires_at: float) -> None:
         key = self._key(room, "admitted")

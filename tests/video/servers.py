@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -39,8 +40,8 @@ def test_database_url() -> str:
 class Daphne:
     """``with Daphne(env) as server: server.url``"""
 
-    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(self, extra_env: dict[str, str] | None = None, *, port: int | None = None) -> None:
+        self.port = port or free_port()  # a port of its own, or the one of a server it replaces
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
@@ -79,8 +80,12 @@ class Daphne:
         return self.log.read().decode(errors="replace")[-5000:]
 
     def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop this server (SIGTERM: daphne shuts down; SIGKILL: like a crash)."""
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(sig)
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:

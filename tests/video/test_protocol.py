@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 
 from video import protocol
 from video.protocol import ProtocolError, TokenBucket, ViolationMeter, parse_client_message
@@ -121,3 +123,20 @@ def test_it_computes_coturn_rest_credentials():
     )
     assert username == "1700000000:p_0123456789abcdef"
     assert credential == "h0XWRgFFf6dbCadBcaO9boWlBwM="
+
+
+def test_it_tells_clients_to_come_back_when_signalling_is_unavailable():
+    message = protocol.unavailable()
+    assert message == {"type": "unavailable", "code": "signalling_unavailable", "retry_after": 2}
+    assert protocol.encode(message) == '{"type":"unavailable","code":"signalling_unavailable","retry_after":2}'
+    assert protocol.unavailable(retry_after=5)["retry_after"] == 5
+    assert protocol.CloseCode.UNAVAILABLE == 4503
+
+
+def test_it_makes_the_browser_reconnect_after_4401_and_4503_only():
+    """room.js's FINAL codes are every close code of the protocol but the two that ask for a reconnect."""
+    script = (settings.BASE_DIR / "templates" / "static" / "video" / "room.js").read_text()
+    final = {int(code) for code in re.findall(r"(\d{4}): 1", re.search(r"var FINAL = \{([^}]*)\}", script)[1])}
+    reconnect = {protocol.CloseCode.UNAUTHORIZED, protocol.CloseCode.UNAVAILABLE}
+    assert final == {int(code) for code in protocol.CloseCode} - reconnect
+    assert "var UNAVAILABLE = 4503;" in script

@@ -13,8 +13,11 @@
   var $ = function (id) { return document.getElementById(id); };
   var main = $("main");
   var guestKey = new URLSearchParams(location.hash.slice(1)).get("guest");
-  // Codes after which reconnecting cannot help (docs/video.md, close codes).
+  // Codes after which reconnecting cannot help (docs/video.md, close codes). Every
+  // other code reconnects with back-off: 4401 with a fresh token, 4503 (signalling
+  // briefly unavailable: Redis away or a server restart) after the server's retry_after.
   var FINAL = { 4400: 1, 4403: 1, 4404: 1, 4409: 1, 4410: 1, 4411: 1, 4413: 1, 4425: 1, 4429: 1 };
+  var UNAVAILABLE = 4503;
   var ROLE = {
     citizen: gettext("Citizen"),
     counsellor: gettext("Counsellor"),
@@ -25,13 +28,23 @@
 
   var state = {
     ticket: null, ws: null, me: null, role: null, admitted: false, done: false,
-    stream: null, peers: new Map(), names: new Map(), audioOnly: false, retries: 0, retryTimer: null
+    stream: null, peers: new Map(), names: new Map(), audioOnly: false, retries: 0, retryTimer: null,
+    retryAfter: 0, notice: ""
   };
 
   function say(text) { $("status").textContent = text; }
   function problem(text) {
     $("problem").textContent = text || "";
     $("problem").hidden = !text;
+    state.notice = "";
+  }
+  // A passing notice (signalling unavailable): shown like a problem, gone once we are back.
+  function notice(text) {
+    problem(text);
+    state.notice = text;
+  }
+  function clearNotice() {
+    if (state.notice && $("problem").textContent === state.notice) { problem(""); }
   }
   function show(section) {
     ["setup", "waiting", "call", "ended"].forEach(function (id) { $(id).hidden = id !== section; });
@@ -101,12 +114,21 @@
 
   // --- The ticket and the socket -----------------------------------------------------
 
+  // fetchTicket's answer when the server cannot answer right now (restart, network change).
+  var TRANSIENT = {};
+
   async function fetchTicket() {
     var headers = { Accept: "application/json" };
     if (guestKey) { headers["X-Video-Guest"] = guestKey; }
-    var response = await fetch(main.dataset.roomApi, { headers: headers, credentials: "same-origin" });
+    var response;
+    try {
+      response = await fetch(main.dataset.roomApi, { headers: headers, credentials: "same-origin" });
+    } catch (err) {
+      return TRANSIENT;  // no answer at all: the server is restarting or the network is away
+    }
     var body = await response.json().catch(function () { return {}; });
     if (response.ok) { return body; }
+    if (response.status >= 500 && state.ticket) { return TRANSIENT; }  // while reconnecting: try again
     if (response.status === 401 || (response.status === 403 && body.code === "not_authenticated")) {
       var link = document.createElement("a");
       link.href = main.dataset.loginUrl;
@@ -131,6 +153,11 @@
   async function connect() {
     clearTimeout(state.retryTimer);
     var ticket = await fetchTicket();
+    if (ticket === TRANSIENT) {
+      if (state.ticket) { reconnectLater(1006); return true; }  // we were in the room: keep trying
+      problem(gettext("The video room is not available right now. Please try again."));
+      return false;
+    }
     if (!ticket) { return false; }
     state.ticket = ticket;
     state.role = ticket.role;
@@ -153,10 +180,24 @@
   function onClosed(code) {
     state.ws = null;
     if (state.done || FINAL[code]) { return; }
-    // A dropped connection (network change, server restart): come back with a fresh token.
+    reconnectLater(code);
+  }
+
+  function reconnectLater(code) {
+    if (state.done) { return; }
+    // A dropped connection (network change, server restart, Redis away): come back
+    // with a fresh token. Peer connections keep running meanwhile; the welcome
+    // after the reconnect starts them afresh.
     state.retries += 1;
     var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(state.retries, 5)));
-    say(gettext("The connection was interrupted. Reconnecting …"));
+    if (code === UNAVAILABLE) {
+      delay = Math.max(delay, 1000 * (state.retryAfter || 2));
+      notice(gettext("The video service is briefly unavailable. Your call may go on; reconnecting …"));
+    } else {
+      say(gettext("The connection was interrupted. Reconnecting …"));
+    }
+    // Jitter: after a restart, not everyone comes back in the same moment.
+    delay += Math.floor(Math.random() * 1000);
     state.retryTimer = setTimeout(connect, delay);
   }
 
@@ -166,6 +207,7 @@
     switch (message.type) {
       case "welcome":
         state.retries = 0;
+        clearNotice();
         state.me = message.you.id;
         remember(message.participants);
         $("end").hidden = state.role !== "counsellor";
@@ -190,6 +232,11 @@
       case "removed": finish(gettext("You were removed from the consultation."), false); break;
       case "replaced": finish(gettext("You joined the consultation in another window or tab."), true); break;
       case "error": handleError(message); break;
+      case "unavailable":
+        // Close 4503 follows; onClosed reconnects after retry_after seconds at the earliest.
+        state.retryAfter = message.retry_after || 2;
+        say(gettext("The video service is briefly unavailable. Your call may go on; reconnecting …"));
+        break;
     }
   }
 
@@ -218,6 +265,8 @@
   }
 
   function enterWaiting(invited) {
+    // Waiting means not in the call, also after a reconnect that found the admission forgotten.
+    state.peers.forEach(function (_, id) { closePeer(id); });
     state.admitted = false;
     show("waiting");
     say(gettext("You are in the waiting room."));
