@@ -1,5 +1,7 @@
-"""One ASGI application for HTTP and WebSocket (served by daphne)."""
+"""One ASGI application for HTTP and WebSocket (served by daphne; uvicorn and
+granian work too, see README "Running in production")."""
 
+import asyncio
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -12,11 +14,30 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from video.check import checks  # noqa: E402
+from video.consumers import room_sockets_close  # noqa: E402
 from video.routing import websocket_urlpatterns  # noqa: E402
+
+
+async def lifespan(scope, receive, send) -> None:
+    """Start-up and shutdown for servers that send lifespan events (uvicorn,
+    granian): at shutdown the room sockets are told to come back later and leave
+    presence, and the device checks' peers are closed. daphne sends none;
+    ``video.consumers`` and ``video.check`` hook Twisted's shutdown there."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await asyncio.gather(room_sockets_close(), checks.close_all(), return_exceptions=True)
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "lifespan": lifespan,
     }
 )

@@ -50,6 +50,14 @@ _open_sockets: weakref.WeakSet[RoomConsumer] = weakref.WeakSet()
 _shutdown_hooked = False
 
 
+async def room_sockets_close() -> None:
+    """Shutdown: tell every room socket of this process (``unavailable``, 4503) and
+    leave presence. Called by daphne's shutdown trigger below and by the ASGI
+    lifespan shutdown (``portal.asgi``) under uvicorn or granian."""
+    sockets = list(_open_sockets)
+    await asyncio.gather(*(socket.shut_down() for socket in sockets), return_exceptions=True)
+
+
 def _hook_shutdown() -> None:
     """Under daphne, tell every room socket and leave presence before the reactor stops.
 
@@ -65,12 +73,8 @@ def _hook_shutdown() -> None:
         return
     from twisted.internet import defer, reactor
 
-    async def close_all() -> None:
-        sockets = list(_open_sockets)
-        await asyncio.gather(*(socket.shut_down() for socket in sockets), return_exceptions=True)
-
     def before_shutdown():
-        return defer.Deferred.fromFuture(asyncio.ensure_future(close_all()))
+        return defer.Deferred.fromFuture(asyncio.ensure_future(room_sockets_close()))
 
     reactor.addSystemEventTrigger("before", "shutdown", before_shutdown)
 

@@ -53,10 +53,13 @@ class Daphne:
         self.process: subprocess.Popen | None = None
         self.log = tempfile.TemporaryFile()
 
-    def __enter__(self) -> Daphne:
+    def command(self) -> list[str]:
         daphne = str(Path(sys.executable).with_name("daphne"))
+        return [daphne, "-b", "127.0.0.1", "-p", str(self.port), "portal.asgi:application"]
+
+    def __enter__(self) -> Daphne:
         self.process = subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(self.port), "portal.asgi:application"],
+            self.command(),
             cwd=ROOT,
             env=self.env,
             stdout=self.log,
@@ -72,7 +75,7 @@ class Daphne:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.__exit__(None, None, None)
-                raise RuntimeError(f"daphne did not start:\n{self.output()}")
+                raise RuntimeError(f"{type(self).__name__} did not start:\n{self.output()}")
             time.sleep(0.1)
 
     def output(self) -> str:
@@ -91,6 +94,14 @@ class Daphne:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+
+
+class Uvicorn(Daphne):
+    """The same portal under uvicorn (lifespan on, as in production)."""
+
+    def command(self) -> list[str]:
+        uvicorn = str(Path(sys.executable).with_name("uvicorn"))
+        return [uvicorn, "--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "on", "portal.asgi:application"]
 
 
 def session_cookie_for(user) -> str:

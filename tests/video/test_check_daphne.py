@@ -18,7 +18,7 @@ from aiortc import RTCSessionDescription
 
 from tests.factories import UserFactory
 from tests.video.media import peer, wait_for, with_media
-from tests.video.servers import Daphne, session_cookie_for
+from tests.video.servers import Daphne, Uvicorn, session_cookie_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -102,12 +102,14 @@ def test_it_echoes_media_for_the_whole_check_under_daphne(_roles):
         asyncio.run(scenario())
 
 
-def test_it_closes_the_peer_when_daphne_shuts_down(_roles):
-    """The registry's "before shutdown" trigger closes every peer; the last result says so."""
+@pytest.mark.parametrize("server_class", [Daphne, Uvicorn], ids=["daphne", "uvicorn"])
+def test_it_closes_the_peer_when_the_server_shuts_down(_roles, server_class):
+    """daphne: the registry's "before shutdown" trigger; uvicorn: the ASGI lifespan
+    shutdown (portal.asgi). Either closes every peer; the last result says so."""
     from video.check import check_result
 
     user = UserFactory(citizen=True)
-    server = Daphne()
+    server = server_class()
     with server:
         headers = _browser_headers(server, session_cookie_for(user))
 
