@@ -103,15 +103,20 @@ def signal(ctx: Context) -> list[Figure]:
     finally:
         one.stop()
     figures += _figures("(a) 1 worker, in-memory", times, raw_p99, cpu_ms=cpu_ms)
-    # (b) two single-worker servers sharing Redis; A on the first, B on the second
-    room = seed_room()
-    first, second = ctx.start_portal(workers=1), ctx.start_portal(workers=1)
-    try:
-        times, cpu_ms = _measured([first, second], _round_trips(first.ws_url, second.ws_url, room, rounds=rounds))
-    finally:
-        first.stop()
-        second.stop()
-    layer = ctx.env.get("CHANNEL_LAYER") or "core"
-    figures += _figures("(b) 2 workers, redis", times, raw_p99, note=f"CHANNEL_LAYER={layer}", cpu_ms=cpu_ms)
-    forget_rooms(ctx.redis_url, [room])
+    # (b) two single-worker servers sharing Redis; A on the first, B on the second:
+    # the default layer (pubsub), then core for comparison (or only the one named
+    # by CHANNEL_LAYER in the suite's environment).
+    layers = [ctx.env["CHANNEL_LAYER"]] if ctx.env.get("CHANNEL_LAYER") else ["pubsub", "core"]
+    for layer in layers:
+        room = seed_room()
+        env = {"CHANNEL_LAYER": layer}
+        first, second = ctx.start_portal(workers=1, env=env), ctx.start_portal(workers=1, env=env)
+        try:
+            times, cpu_ms = _measured([first, second], _round_trips(first.ws_url, second.ws_url, room, rounds=rounds))
+        finally:
+            first.stop()
+            second.stop()
+        label = "(b) 2 workers, redis" if layer == "pubsub" else f"(b) 2 workers, redis {layer}"
+        figures += _figures(label, times, raw_p99, note=f"CHANNEL_LAYER={layer}", cpu_ms=cpu_ms)
+        forget_rooms(ctx.redis_url, [room])
     return figures

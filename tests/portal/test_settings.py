@@ -136,19 +136,21 @@ def test_it_loads_production_settings(monkeypatch):
 def test_it_switches_to_redis_when_redis_url_is_set(monkeypatch):
     loaded = load_settings(monkeypatch, REDIS_URL="redis://cache.internal:6379/2")
     assert loaded["CACHES"]["default"]["BACKEND"] == "portal.cache.ResilientRedisCache"
-    assert loaded["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert loaded["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert loaded["CHANNEL_LAYERS"]["default"]["CONFIG"]["hosts"] == [
         {"address": "redis://cache.internal:6379/2", "socket_timeout": 15}
     ]
 
 
-def test_it_chooses_the_pubsub_channel_layer_on_request(monkeypatch):
-    loaded = load_settings(monkeypatch, REDIS_URL="redis://cache.internal:6379/2", CHANNEL_LAYER="pubsub")
+def test_it_chooses_the_core_channel_layer_on_request(monkeypatch):
+    loaded = load_settings(monkeypatch, REDIS_URL="redis://cache.internal:6379/2", CHANNEL_LAYER="core")
     layer = loaded["CHANNEL_LAYERS"]["default"]
-    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
     assert layer["CONFIG"] == {
         "hosts": [{"address": "redis://cache.internal:6379/2", "socket_timeout": 15}],
         "prefix": "portal",
+        "capacity": 1000,
+        "expiry": 30,
     }
 
 
