@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import sys
@@ -39,6 +40,9 @@ def _check_cache() -> None:
         raise RuntimeError("cache did not return what was written")
 
 
+READYZ_LAYER_TIMEOUT = 3.0
+
+
 def _check_channel_layer() -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -49,7 +53,11 @@ def _check_channel_layer() -> None:
         await layer.send(channel, {"type": "readyz"})
         await layer.receive(channel)
 
-    async_to_sync(roundtrip)()
+    async def bounded():
+        # A layer that lost its connection must not hold the health check.
+        await asyncio.wait_for(roundtrip(), timeout=READYZ_LAYER_TIMEOUT)
+
+    async_to_sync(bounded)()
 
 
 @never_cache
