@@ -262,6 +262,27 @@ REMOTE_VIDEO_PLAYING = """() => [...document.querySelectorAll('#remotes video')]
 NOTICE = "Der Videodienst ist kurz nicht erreichbar."
 
 
+def room_sessions(appointment) -> dict[str, str]:
+    """Session ids of the counsellor and the citizen (before Playwright runs its loop:
+    the ORM refuses to run inside one)."""
+    return {
+        role: session_cookie_for(user).split("=", 1)[1]
+        for role, user in (("counsellor", appointment.counsellor), ("citizen", appointment.citizen))
+    }
+
+
+def room_pages(browser, server, appointment, sessions: dict[str, str]) -> dict:
+    """The counsellor's and the citizen's room page (German), logged in, ready to join."""
+    pages = {}
+    for role, session in sessions.items():
+        context = browser.new_context(locale="de-DE")
+        context.add_cookies([{"name": "sessionid", "value": session, "url": server.url}])
+        pages[role] = page = context.new_page()
+        page.goto(f"{server.url}/video/{appointment.public_id}/")
+        page.wait_for_selector("#join:enabled", timeout=30_000)
+    return pages
+
+
 @pytest.mark.browser
 def test_it_keeps_the_call_going_in_the_browser_while_redis_is_away(appointment, redis_server):
     """room.js with Debian's chromium (fake devices): the notice in German, the call's
@@ -273,22 +294,13 @@ def test_it_keeps_the_call_going_in_the_browser_while_redis_is_away(appointment,
     from tests.video.test_browser import FLAGS
 
     chromium = require_binary("chromium")
-    cookies = {
-        role: session_cookie_for(user).split("=", 1)[1]
-        for role, user in (("counsellor", appointment.counsellor), ("citizen", appointment.citizen))
-    }
     # DEBUG serves the static files from the source tree and allows ws: (no TLS) in the CSP.
+    sessions = room_sessions(appointment)
     env = {**portal_env(redis_server, "core"), "DEBUG": "true"}
     with Daphne(env) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
         try:
-            pages = {}
-            for role, session in cookies.items():
-                context = browser.new_context(locale="de-DE")
-                context.add_cookies([{"name": "sessionid", "value": session, "url": server.url}])
-                pages[role] = page = context.new_page()
-                page.goto(f"{server.url}/video/{appointment.public_id}/")
-                page.wait_for_selector("#join:enabled", timeout=30_000)
+            pages = room_pages(browser, server, appointment, sessions)
             counsellor, citizen = pages["counsellor"], pages["citizen"]
 
             def into_the_call():
@@ -340,23 +352,14 @@ def test_it_brings_the_browsers_back_into_the_call_after_the_server_restarts(app
     from tests.video.test_browser import FLAGS
 
     chromium = require_binary("chromium")
-    cookies = {
-        role: session_cookie_for(user).split("=", 1)[1]
-        for role, user in (("counsellor", appointment.counsellor), ("citizen", appointment.citizen))
-    }
+    sessions = room_sessions(appointment)
     env = {**portal_env(redis_server, "core"), "DEBUG": "true"}
     server = Daphne(env).__enter__()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
             try:
-                pages = {}
-                for role, session in cookies.items():
-                    context = browser.new_context(locale="de-DE")
-                    context.add_cookies([{"name": "sessionid", "value": session, "url": server.url}])
-                    pages[role] = page = context.new_page()
-                    page.goto(f"{server.url}/video/{appointment.public_id}/")
-                    page.wait_for_selector("#join:enabled", timeout=30_000)
+                pages = room_pages(browser, server, appointment, sessions)
                 counsellor, citizen = pages["counsellor"], pages["citizen"]
                 failed_tickets = {page: 0 for page in pages.values()}
                 for page in pages.values():

@@ -111,3 +111,36 @@ def test_it_lets_a_guest_wait_and_shows_everyone_who_is_invited(appointment, tic
 
     async_to_sync(scenario)()
     assert Guest.objects.get().revoked_at is not None
+
+
+def test_it_closes_the_room_for_everyone_at_closes_at(appointment, api_for, settings):
+    """The room's window ends while both are connected: nobody has to do anything."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.VIDEO_CLOSES_AFTER = timedelta(seconds=4)
+    now = timezone.now()
+    start = now - timedelta(minutes=30)
+    Appointment.objects.filter(pk=appointment.pk).update(start=start, end=now, blocked_start=start, blocked_end=now)
+    appointment.refresh_from_db()
+    counsellor_ticket = ticket(api_for(appointment.counsellor), appointment)
+    citizen_ticket = ticket(api_for(appointment.citizen), appointment)
+
+    async def scenario():
+        counsellor, _ = await join(appointment.public_id, token=counsellor_ticket["token"])
+        await counsellor.expect("lobby")
+        citizen, _ = await join(appointment.public_id, token=citizen_ticket["token"])
+        await counsellor.expect("lobby")
+        for socket in (counsellor, citizen):
+            assert await socket.expect("room-ended", timeout=15) == {"type": "room-ended", "reason": "closed"}
+            assert await socket.closed() == 4410
+            await socket.leave()
+        # The same ticket opens nothing now.
+        socket, _ = await connect(appointment.public_id, token=citizen_ticket["token"])
+        assert await socket.closed() == 4401  # the ticket expired with the room
+        await socket.leave()
+
+    async_to_sync(scenario)()
+    response = api_for(appointment.citizen).get(f"/api/v1/appointments/{appointment.public_id}/video/")
+    assert response.status_code == 409
