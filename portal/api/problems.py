@@ -54,6 +54,11 @@ class Problem(exceptions.APIException):
         self.headers = headers or {}
         super().__init__(detail=detail, code=code)
 
+    @classmethod
+    def invalid(cls, field: str, message: str) -> Problem:
+        """400 naming one field, shaped like a serializer's validation error."""
+        return cls(status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]})
+
 
 class PreconditionFailed(Problem):
     def __init__(self, detail: str | None = None) -> None:

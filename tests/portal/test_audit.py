@@ -91,7 +91,7 @@ def test_it_lets_a_team_lead_read_the_trail(api_for):
 
 @pytest.mark.postgres
 def test_it_refuses_update_and_delete_on_postgresql():
-    event = audit_record(actor=None, action="x.test", object_type="x", object_id="1")
+    event = audit_record(actor=None, action="retention.run", object_type="x", object_id="1")
     for sql in (
         "UPDATE portal_auditevent SET action = 'x.changed' WHERE id = %s",
         "DELETE FROM portal_auditevent WHERE id = %s",
@@ -101,18 +101,25 @@ def test_it_refuses_update_and_delete_on_postgresql():
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     event.refresh_from_db()
-    assert event.action == "x.test"
+    assert event.action == "retention.run"
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)  # SET LOCAL must end with a real transaction
 def test_it_lets_retention_delete_inside_its_own_transaction():
-    event = audit_record(actor=None, action="x.test", object_type="x", object_id="1")
+    event = audit_record(actor=None, action="retention.run", object_type="x", object_id="1")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL portal.audit_retention = 'on'")
         cursor.execute("DELETE FROM portal_auditevent WHERE id = %s", [event.pk])
     assert not AuditEvent.objects.filter(pk=event.pk).exists()
     # The permission ended with the transaction.
-    other = audit_record(actor=None, action="x.test", object_type="x", object_id="2")
+    other = audit_record(actor=None, action="retention.run", object_type="x", object_id="2")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=other.pk).delete()
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_action_that_is_not_in_the_list():
+    with pytest.raises(ValueError):
+        audit_record(actor=None, action="made.up", object_type="x", object_id="1")
+    assert not AuditEvent.objects.filter(action="made.up").exists()

@@ -34,7 +34,7 @@ def at(moment, monkeypatch):
 def audit_event_at(moment, monkeypatch, object_id: str) -> AuditEvent:
     with monkeypatch.context() as patch:
         at(moment, patch)
-        return audit_record(actor=None, action="test.event", object_type="test", object_id=object_id)
+        return audit_record(actor=None, action="retention.run", object_type="test", object_id=object_id)
 
 
 def test_it_deletes_audit_events_past_their_period_and_keeps_the_rest(settings, monkeypatch):
