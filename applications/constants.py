@@ -37,6 +37,19 @@ DECIDED_STATUSES = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJE
 FINAL_STATUSES = DECIDED_STATUSES | {ApplicationStatus.WITHDRAWN}
 # The citizen may still change the form data (before submission).
 EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.LODGED})
+# Lodged (date secured) and not yet decided or withdrawn: the citizen may withdraw.
+WITHDRAWABLE_STATUSES = frozenset(
+    {
+        ApplicationStatus.LODGED,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_REVIEW,
+        ApplicationStatus.DOCUMENTS_REQUESTED,
+    }
+)
+# Submitted and not yet decided: in the staff queue, on the §88 SGG clock.
+IN_CASEWORK_STATUSES = frozenset(
+    {ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.DOCUMENTS_REQUESTED}
+)
 
 
 class Relationship(models.TextChoices):
