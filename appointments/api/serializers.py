@@ -372,3 +372,23 @@ class AvailabilityOut(serializers.Serializer):
     timezone = serializers.CharField(source="profile.timezone")
     rules = AvailabilityRuleIO(many=True)
     exceptions = AvailabilityExceptionIO(many=True)
+
+
+class NamedRefOut(serializers.Serializer):
+    """An object named by its public id and its name."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class StatsRowOut(serializers.Serializer):
+    """One row of ``selectors.appointment_stats`` (the rate counts only known outcomes)."""
+
+    appointment_type = NamedRefOut()
+    team = NamedRefOut(allow_null=True)
+    bookings = serializers.IntegerField()
+    invitations = serializers.IntegerField()
+    cancellations = serializers.IntegerField()
+    attended = serializers.IntegerField()
+    no_shows = serializers.IntegerField()
+    no_show_rate = serializers.FloatField(allow_null=True)

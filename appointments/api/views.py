@@ -29,6 +29,7 @@ from appointments.api.serializers import (
     RescheduleIn,
     SlotQueryIn,
     StatsRangeIn,
+    StatsRowOut,
     slots_json,
 )
 from appointments.constants import AppointmentStatus, Channel, InvitationResponse
@@ -493,7 +494,10 @@ class AppointmentStats(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
-        responses=OpenApiTypes.OBJECT,
+        responses=inline_serializer(
+            "AppointmentStatsOut",
+            {"from": serializers.DateField(), "to": serializers.DateField(), "results": StatsRowOut(many=True)},
+        ),
     )
     def get(self, request):
         today = berlin_today()
