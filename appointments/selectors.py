@@ -68,6 +68,10 @@ def location_find(*, public_id, jobcenter_id: int) -> Location | None:
     return Location.objects.filter(public_id=public_id, jobcenter_id=jobcenter_id).first()
 
 
+def locations_by_pk(*, ids: set[int]) -> QuerySet[Location]:
+    return Location.objects.filter(pk__in=ids)
+
+
 def locations_of_jobcenter(*, jobcenter_id: int | None) -> QuerySet[Location]:
     return Location.objects.filter(jobcenter=jobcenter_id)
 

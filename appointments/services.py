@@ -70,22 +70,12 @@ def _slot_taken() -> Problem:
     )
 
 
-def _citizen_busy() -> Problem:
-    return Problem(
-        status=409,
-        code="citizen_busy",
-        detail=_("You already have an appointment at this time."),
-        errors={"start": [_("You already have an appointment at this time.")]},
-    )
-
-
-def _invited_citizen_busy() -> Problem:
-    return Problem(
-        status=409,
-        code="citizen_busy",
-        detail=_("The citizen already has an appointment at this time."),
-        errors={"start": [_("The citizen already has an appointment at this time.")]},
-    )
+def _citizen_busy(*, told_to_staff: bool = False) -> Problem:
+    if told_to_staff:
+        message = _("The citizen already has an appointment at this time.")
+    else:
+        message = _("You already have an appointment at this time.")
+    return Problem(status=409, code="citizen_busy", detail=message, errors={"start": [message]})
 
 
 def _check_application(
@@ -200,9 +190,9 @@ def _candidates(
 
 
 def _citizen_free(
-    *, citizen_id: int, start: datetime, end: datetime, exclude_pk: int | None = None, busy=_citizen_busy
+    *, citizen_id: int, start: datetime, end: datetime, exclude_pk: int | None = None, told_to_staff: bool = False
 ) -> None:
-    """Queue behind the citizen's other bookings, then refuse (409 ``busy()``)
+    """Queue behind the citizen's other bookings, then refuse (409 ``citizen_busy``)
     when the citizen already has an appointment overlapping ``start``-``end``."""
     _queue_behind(_LOCK_CITIZEN, citizen_id)
     overlapping = Appointment.objects.filter(
@@ -211,7 +201,7 @@ def _citizen_free(
     if exclude_pk is not None:
         overlapping = overlapping.exclude(pk=exclude_pk)
     if overlapping.exists():
-        raise busy()
+        raise _citizen_busy(told_to_staff=told_to_staff)
 
 
 # Advisory lock namespaces (first key of pg_advisory_xact_lock(int, int)).
@@ -374,7 +364,7 @@ def invitation_create(
         language=None,
         respect_notice=False,
     )
-    _citizen_free(citizen_id=citizen.pk, start=start, end=end, busy=_invited_citizen_busy)
+    _citizen_free(citizen_id=citizen.pk, start=start, end=end, told_to_staff=True)
 
     def write(slot: Slot) -> Appointment:
         return Appointment.objects.create(

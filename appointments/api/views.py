@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -91,15 +91,24 @@ def _application_or_400(public_id) -> Application | None:
     return application
 
 
-def _range(request, *, default_days: int) -> tuple:
-    today = berlin_today()
-    data = {
-        "from": request.query_params.get("from") or today.isoformat(),
-        "to": request.query_params.get("to") or (today + timedelta(days=default_days)).isoformat(),
-    }
-    serializer = DateRangeIn(data=data)
+def _range(request, *, first: date, last: date, serializer_class=DateRangeIn) -> tuple[date, date]:
+    """The Berlin dates of ``?from=&to=`` (``first`` and ``last`` when absent)."""
+    serializer = serializer_class(
+        data={
+            "from": request.query_params.get("from") or first.isoformat(),
+            "to": request.query_params.get("to") or last.isoformat(),
+        }
+    )
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data["from"], serializer.validated_data["to"]
+
+
+RANGE_PARAMETERS = [OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)]
+
+
+def _period_out(name: str, results: serializers.Serializer) -> serializers.Serializer:
+    """The schema of ``{"from", "to", "results"}``, answers about a range of Berlin dates."""
+    return inline_serializer(name, {"from": serializers.DateField(), "to": serializers.DateField(), "results": results})
 
 
 # --- Public ---------------------------------------------------------------------
@@ -167,7 +176,7 @@ class SlotList(APIView):
             ordered=False,
         )
         entries = selectors.bookable_times(rows)
-        locations = Location.objects.filter(pk__in={entry[2] for entry in entries if entry[2]})
+        locations = selectors.locations_by_pk(ids={entry[2] for entry in entries if entry[2]})
         body = slots_json(appointment_type=appointment_type, entries=entries, locations=locations)
         return HttpResponse(body, content_type="application/json")
 
@@ -396,15 +405,10 @@ class CounsellorAgenda(APIView):
 
     permission_classes = [IsCounsellor]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
-        responses=inline_serializer(
-            "CounsellorAgendaOut",
-            {"from": serializers.DateField(), "to": serializers.DateField(), "results": AppointmentOut(many=True)},
-        ),
-    )
+    @extend_schema(parameters=RANGE_PARAMETERS, responses=_period_out("CounsellorAgendaOut", AppointmentOut(many=True)))
     def get(self, request):
-        first, last = _range(request, default_days=7)
+        today = berlin_today()
+        first, last = _range(request, first=today, last=today + timedelta(days=7))
         start, end = selectors.berlin_days_range(first, last)
         appointments = selectors.agenda_for_counsellor(counsellor=request.user, start=start, end=end)
         return Response(
@@ -492,23 +496,10 @@ class AppointmentStats(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
-        responses=inline_serializer(
-            "AppointmentStatsOut",
-            {"from": serializers.DateField(), "to": serializers.DateField(), "results": StatsRowOut(many=True)},
-        ),
-    )
+    @extend_schema(parameters=RANGE_PARAMETERS, responses=_period_out("AppointmentStatsOut", StatsRowOut(many=True)))
     def get(self, request):
         today = berlin_today()
-        serializer = StatsRangeIn(
-            data={
-                "from": request.query_params.get("from") or (today - timedelta(days=90)).isoformat(),
-                "to": request.query_params.get("to") or today.isoformat(),
-            }
-        )
-        serializer.is_valid(raise_exception=True)
-        first, last = serializer.validated_data["from"], serializer.validated_data["to"]
+        first, last = _range(request, first=today - timedelta(days=90), last=today, serializer_class=StatsRangeIn)
         start, end = selectors.berlin_days_range(first, last)
         results = selectors.appointment_stats(jobcenter_id=request.user.jobcenter_id, start=start, end=end)
         return Response({"from": first, "to": last, "results": results})
