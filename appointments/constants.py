@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-BERLIN = "Europe/Berlin"
-
 
 class Channel(models.TextChoices):
     IN_PERSON = "in_person", _("In person")

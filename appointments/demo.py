@@ -8,8 +8,9 @@ from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
 
-from appointments.constants import BERLIN, Channel
+from appointments.constants import Channel
 from appointments.models import AppointmentType, AvailabilityRule, CounsellorProfile
+from portal.clock import BERLIN_NAME
 from portal.models import Location, Team
 
 ALL = [Channel.IN_PERSON, Channel.PHONE, Channel.VIDEO]
@@ -108,7 +109,7 @@ def seed_appointments(jobcenter) -> None:
             weekday=weekday,
             start_time=start,
             end_time=end,
-            timezone=BERLIN,
+            timezone=BERLIN_NAME,
             location=location,
             channels=ALL,
         )

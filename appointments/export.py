@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from appointments.models import Appointment
+from portal.clock import berlin_localtime
 from portal.models import AuditEvent
 
 
 def _at(value) -> str | None:
     # Local time with its offset, as the API and the .ics show it.
-    return timezone.localtime(value).isoformat() if value is not None else None
+    return berlin_localtime(value).isoformat() if value is not None else None
 
 
 def appointments_personal_data(user) -> list[dict[str, Any]]:

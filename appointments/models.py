@@ -17,7 +17,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from appointments.constants import (
-    BERLIN,
     OCCUPYING_STATUSES,
     AppointmentStatus,
     Channel,
@@ -27,6 +26,7 @@ from appointments.constants import (
     Weekday,
 )
 from appointments.constraints import PostgresExclusionConstraint, TsTzRange
+from portal.clock import BERLIN_NAME
 from portal.models import Jobcenter, Location, Team
 
 
@@ -97,7 +97,7 @@ class CounsellorProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counsellor_profile")
     languages = models.JSONField(_("languages spoken"), default=default_languages)
-    timezone = models.CharField(_("time zone"), max_length=64, default=BERLIN)
+    timezone = models.CharField(_("time zone"), max_length=64, default=BERLIN_NAME)
     # Bumped on every change of the availability (ETag of GET/PUT availability).
     version = models.PositiveIntegerField(default=1)
 
@@ -107,6 +107,13 @@ class CounsellorProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def public_id(self):
+        """The availability is addressed by its counsellor: its ETag and audit
+        events name the counsellor's public id, the same for the unsaved default
+        a GET shows and for the row the first PUT stores."""
+        return self.user.public_id
 
 
 class AvailabilityRule(models.Model):
@@ -118,7 +125,7 @@ class AvailabilityRule(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
-    timezone = models.CharField(_("time zone"), max_length=64, default=BERLIN)
+    timezone = models.CharField(_("time zone"), max_length=64, default=BERLIN_NAME)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     channels = models.JSONField(_("channels"), default=default_channels)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -148,7 +155,7 @@ class AvailabilityException(models.Model):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("from"), null=True, blank=True)
     end_time = models.TimeField(_("until"), null=True, blank=True)
-    timezone = models.CharField(_("time zone"), max_length=64, default=BERLIN)
+    timezone = models.CharField(_("time zone"), max_length=64, default=BERLIN_NAME)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     channels = models.JSONField(_("channels"), default=default_channels)
 

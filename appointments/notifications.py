@@ -9,10 +9,10 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from appointments import conf
-from appointments.availability import zone
-from appointments.constants import BERLIN, AppointmentStatus, Channel
+from appointments.constants import AppointmentStatus, Channel
 from appointments.ics import appointment_ics, appointment_url, place_text
 from appointments.models import Appointment
+from portal.clock import berlin_localtime
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Mail:
 
 
 def _when(appointment: Appointment) -> str:
-    local = appointment.start.astimezone(zone(BERLIN))
+    local = berlin_localtime(appointment.start)
     return formats.date_format(local, "DATETIME_FORMAT") + " " + local.strftime("(%Z)")
 
 

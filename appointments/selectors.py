@@ -2,27 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from applications.models import Application
 from appointments import availability, slot_cache
-from appointments.constants import BERLIN, OCCUPYING_STATUSES, AppointmentStatus
-from appointments.models import Appointment, AppointmentType, AvailabilityException, AvailabilityRule
+from appointments.constants import OCCUPYING_STATUSES, AppointmentStatus
+from appointments.models import (
+    Appointment,
+    AppointmentType,
+    AvailabilityException,
+    AvailabilityRule,
+    CounsellorProfile,
+)
+from portal.clock import berlin_day_bounds
 from portal.constants import Role
-from portal.models import User
+from portal.models import Location, User
 
 _APPOINTMENT_RELATED = ("appointment_type", "appointment_type__team", "counsellor", "citizen", "location")
 
 
-# Responses name the application by its public id only: one light query per
-# page instead of joining the application's frozen snapshot into every row.
-def _application_id() -> Prefetch:
-    return Prefetch("application", queryset=Application.objects.only("id", "public_id"))
+def _appointments() -> QuerySet[Appointment]:
+    """Appointments with what ``AppointmentOut`` shows loaded. Responses name the
+    application by its public id only: one light query per page instead of
+    joining the application's frozen snapshot into every row."""
+    return Appointment.objects.select_related(*_APPOINTMENT_RELATED, "legal_notice").prefetch_related(
+        Prefetch("application", queryset=Application.objects.only("id", "public_id"))
+    )
+
+
+def _one(appointments: QuerySet[Appointment], public_id) -> Appointment:
+    try:
+        return appointments.get(public_id=public_id)
+    except (Appointment.DoesNotExist, ValueError):
+        raise Http404 from None
 
 
 def appointment_types_visible(*, jobcenter_slug: str | None = None):
@@ -32,68 +50,95 @@ def appointment_types_visible(*, jobcenter_slug: str | None = None):
     return types.order_by("jobcenter__name", "name", "id")
 
 
-def appointment_type_get(*, public_id) -> AppointmentType:
-    try:
-        return AppointmentType.objects.select_related("jobcenter", "team").get(public_id=public_id, is_active=True)
-    except (AppointmentType.DoesNotExist, ValueError):
-        raise Http404 from None
+def appointment_type_find(*, public_id, jobcenter_id: int | None = None) -> AppointmentType | None:
+    """An active appointment type (of ``jobcenter_id`` when given), or None."""
+    types = AppointmentType.objects.select_related("jobcenter", "team").filter(public_id=public_id, is_active=True)
+    if jobcenter_id is not None:
+        types = types.filter(jobcenter_id=jobcenter_id)
+    return types.first()
+
+
+def counsellor_find(*, public_id, jobcenter_id: int) -> User | None:
+    """A counsellor of the Jobcenter, or None."""
+    return User.objects.filter(public_id=public_id, groups__name=Role.COUNSELLOR, jobcenter_id=jobcenter_id).first()
+
+
+def location_find(*, public_id, jobcenter_id: int) -> Location | None:
+    """An office of the Jobcenter, or None."""
+    return Location.objects.filter(public_id=public_id, jobcenter_id=jobcenter_id).first()
+
+
+def locations_by_pk(*, ids: set[int]) -> QuerySet[Location]:
+    return Location.objects.filter(pk__in=ids)
+
+
+def locations_of_jobcenter(*, jobcenter_id: int | None) -> QuerySet[Location]:
+    return Location.objects.filter(jobcenter=jobcenter_id)
+
+
+def application_find(*, public_id) -> Application | None:
+    """The application with this id, whoever's it is: the service that links it decides."""
+    return Application.objects.filter(public_id=public_id).first()
+
+
+def citizen_find_for_staff(*, public_id, staff: User) -> User | None:
+    """An active citizen of the staff member's Jobcenter, or one not yet assigned to any; else None."""
+    citizen = User.objects.filter(public_id=public_id, is_active=True, groups__name=Role.CITIZEN).first()
+    if citizen is None or citizen.jobcenter_id not in (None, staff.jobcenter_id):
+        return None
+    return citizen
 
 
 def appointment_get_for_participant(*, user: User, public_id) -> Appointment:
     """The appointment if ``user`` is its citizen or its counsellor; 404 for everyone else."""
     if not user.is_authenticated:
         raise Http404
-    try:
-        return (
-            Appointment.objects.select_related(*_APPOINTMENT_RELATED, "legal_notice")
-            .prefetch_related(_application_id())
-            .filter(Q(citizen=user) | Q(counsellor=user))
-            .get(public_id=public_id)
-        )
-    except (Appointment.DoesNotExist, ValueError):
-        raise Http404 from None
+    return _one(_appointments().filter(Q(citizen=user) | Q(counsellor=user)), public_id)
 
 
 def appointment_get_for_staff(*, user: User, public_id) -> Appointment:
     """An appointment of the staff member's own Jobcenter; 404 for other Jobcenters."""
     if not (user.has_role(Role.STAFF, Role.TEAM_LEAD) and user.jobcenter_id):
         raise Http404
-    try:
-        return (
-            Appointment.objects.select_related(*_APPOINTMENT_RELATED, "legal_notice")
-            .prefetch_related(_application_id())
-            .filter(appointment_type__jobcenter_id=user.jobcenter_id)
-            .get(public_id=public_id)
-        )
-    except (Appointment.DoesNotExist, ValueError):
-        raise Http404 from None
+    return _one(_appointments().filter(appointment_type__jobcenter_id=user.jobcenter_id), public_id)
 
 
 def appointments_for_user(*, user: User):
     """A citizen's own appointments and a counsellor's appointments, newest last."""
-    return (
-        Appointment.objects.filter(Q(citizen=user) | Q(counsellor=user))
-        .select_related(*_APPOINTMENT_RELATED, "legal_notice")
-        .prefetch_related(_application_id())
-        .order_by("start", "id")
-    )
+    return _appointments().filter(Q(citizen=user) | Q(counsellor=user)).order_by("start", "id")
 
 
 def invitations_for_staff(*, user: User):
     return (
-        Appointment.objects.filter(is_invitation=True, appointment_type__jobcenter_id=user.jobcenter_id)
-        .select_related(*_APPOINTMENT_RELATED, "legal_notice")
-        .prefetch_related(_application_id())
+        _appointments()
+        .filter(is_invitation=True, appointment_type__jobcenter_id=user.jobcenter_id)
         .order_by("start", "id")
     )
 
 
 def agenda_for_counsellor(*, counsellor: User, start: datetime, end: datetime):
-    return (
-        Appointment.objects.filter(counsellor=counsellor, start__lt=end, end__gt=start)
-        .select_related(*_APPOINTMENT_RELATED, "legal_notice")
-        .prefetch_related(_application_id())
-        .order_by("start", "id")
+    return _appointments().filter(counsellor=counsellor, start__lt=end, end__gt=start).order_by("start", "id")
+
+
+@dataclass(frozen=True)
+class Availability:
+    """A counsellor's availability as the API shows it (``AvailabilityOut``)."""
+
+    profile: CounsellorProfile
+    rules: QuerySet[AvailabilityRule]
+    exceptions: QuerySet[AvailabilityException]
+
+
+def availability_get(*, counsellor: User) -> Availability:
+    """The counsellor's profile, weekly rules and exceptions. A counsellor who
+    never saved any gets an unsaved default profile: reading does not write
+    (``services.availability_replace`` creates it)."""
+    profile = CounsellorProfile.objects.filter(user=counsellor).first() or CounsellorProfile(user=counsellor)
+    profile.user = counsellor  # the ETag names the counsellor
+    return Availability(
+        profile=profile,
+        rules=AvailabilityRule.objects.filter(counsellor=counsellor).select_related("location"),
+        exceptions=AvailabilityException.objects.filter(counsellor=counsellor).select_related("location"),
     )
 
 
@@ -343,10 +388,6 @@ def _counsellors_by_id(
     return {c.pk: c for c in found}
 
 
-def local_date(moment: datetime) -> date:
-    return timezone.localtime(moment, availability.zone(BERLIN)).date()
-
-
 def appointment_stats(*, jobcenter_id: int, start: datetime, end: datetime) -> list[dict]:
     """Bookings, cancellations, attended and no-shows per type and team, one query.
 
@@ -392,10 +433,9 @@ def appointment_stats(*, jobcenter_id: int, start: datetime, end: datetime) -> l
     return result
 
 
-def day_range_utc(first: date, last: date) -> tuple[datetime, datetime]:
-    start, _ = availability.local_day_bounds(first, BERLIN)
-    _, end = availability.local_day_bounds(last, BERLIN)
-    return start, end
+def berlin_days_range(first: date, last: date) -> tuple[datetime, datetime]:
+    """The moments from the start of Berlin day ``first`` to the end of Berlin day ``last``."""
+    return berlin_day_bounds(first)[0], berlin_day_bounds(last)[1]
 
 
 def client_ids_of_counsellor(*, counsellor: User):

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,11 +45,14 @@ from appointments.models import (
     CounsellorProfile,
     LegalNotice,
 )
-from appointments.selectors import local_date, slots_for_type
+from appointments.selectors import slots_for_type
 from appointments.signals import appointment_changed
+from portal.api.conditional import if_match_check
 from portal.api.problems import Problem
-from portal.audit import audit_record
+from portal.audit import AuditAction, audit_record
+from portal.clock import berlin_date, berlin_today
 from portal.models import Location, User
+from portal.versioning import save_new_version
 
 COUNSELLOR_CONSTRAINT = "appointment_no_overlap_per_counsellor"
 CITIZEN_CONSTRAINT = "appointment_no_overlap_per_citizen"
@@ -68,28 +70,12 @@ def _slot_taken() -> Problem:
     )
 
 
-def _citizen_busy() -> Problem:
-    return Problem(
-        status=409,
-        code="citizen_busy",
-        detail=_("You already have an appointment at this time."),
-        errors={"start": [_("You already have an appointment at this time.")]},
-    )
-
-
-def _invited_citizen_busy() -> Problem:
-    return Problem(
-        status=409,
-        code="citizen_busy",
-        detail=_("The citizen already has an appointment at this time."),
-        errors={"start": [_("The citizen already has an appointment at this time.")]},
-    )
-
-
-def _invalid(field: str, message: str) -> Problem:
-    return Problem(
-        status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
-    )
+def _citizen_busy(*, told_to_staff: bool = False) -> Problem:
+    if told_to_staff:
+        message = _("The citizen already has an appointment at this time.")
+    else:
+        message = _("You already have an appointment at this time.")
+    return Problem(status=409, code="citizen_busy", detail=message, errors={"start": [message]})
 
 
 def _check_application(
@@ -110,7 +96,7 @@ def _check_application(
 
 
 def unknown_application() -> Problem:
-    return _invalid("application", _("Unknown application."))
+    return Problem.invalid("application", _("Unknown application."))
 
 
 def _transition(appointment: Appointment, action: str) -> str:
@@ -151,12 +137,12 @@ def _after_commit(
         transaction.on_commit(enqueue)
 
 
-def _audit(appointment: Appointment, *, actor, action: str, **data) -> None:
+def _audit(appointment: Appointment, *, actor: User, action: AuditAction, **data) -> None:
+    """Every change of an appointment is recorded with the status and version it left behind."""
     audit_record(
         actor=actor,
         action=action,
         obj=appointment,
-        jobcenter=appointment.appointment_type.jobcenter_id,
         data={"status": appointment.status, "version": appointment.version, **data},
     )
 
@@ -183,7 +169,7 @@ def _candidates(
     """Free slots that start exactly at ``start`` (at ``location_id`` when given),
     preferred counsellor first, and the counsellors by id (so the new appointment
     need not load its own); 409 ``slot_taken`` when there is none."""
-    day = local_date(start)
+    day = berlin_date(start)
     slots, counsellors = slots_for_type(
         appointment_type=appointment_type,
         first=day - timedelta(days=1),
@@ -204,9 +190,9 @@ def _candidates(
 
 
 def _citizen_free(
-    *, citizen_id: int, start: datetime, end: datetime, exclude_pk: int | None = None, busy=_citizen_busy
+    *, citizen_id: int, start: datetime, end: datetime, exclude_pk: int | None = None, told_to_staff: bool = False
 ) -> None:
-    """Queue behind the citizen's other bookings, then refuse (409 ``busy()``)
+    """Queue behind the citizen's other bookings, then refuse (409 ``citizen_busy``)
     when the citizen already has an appointment overlapping ``start``-``end``."""
     _queue_behind(_LOCK_CITIZEN, citizen_id)
     overlapping = Appointment.objects.filter(
@@ -215,7 +201,7 @@ def _citizen_free(
     if exclude_pk is not None:
         overlapping = overlapping.exclude(pk=exclude_pk)
     if overlapping.exists():
-        raise busy()
+        raise _citizen_busy(told_to_staff=told_to_staff)
 
 
 # Advisory lock namespaces (first key of pg_advisory_xact_lock(int, int)).
@@ -264,9 +250,9 @@ def _padded(appointment_type: AppointmentType, slot: Slot) -> dict:
 
 def _validate_choice(appointment_type: AppointmentType, *, channel: str, language: str | None) -> None:
     if channel not in appointment_type.channels:
-        raise _invalid("channel", _("This appointment type is not offered on this channel."))
+        raise Problem.invalid("channel", _("This appointment type is not offered on this channel."))
     if language and language not in appointment_type.languages:
-        raise _invalid("language", _("This appointment type is not offered in this language."))
+        raise Problem.invalid("language", _("This appointment type is not offered in this language."))
 
 
 # --- Booking ----------------------------------------------------------------------
@@ -296,7 +282,7 @@ def appointment_book(
     5. Audit; on commit: signal, confirmation e-mail with .ics, reminders.
     """
     if not appointment_type.self_bookable:
-        raise _invalid("appointment_type", _("This appointment type can only be arranged by the Jobcenter."))
+        raise Problem.invalid("appointment_type", _("This appointment type can only be arranged by the Jobcenter."))
     _validate_choice(appointment_type, channel=channel, language=language)
     _check_application(application, citizen=citizen, appointment_type=appointment_type, received_only=False)
     if idempotency_key:
@@ -331,7 +317,9 @@ def appointment_book(
         )
 
     appointment = _hold_first_free(candidates, write)
-    _audit(appointment, actor=citizen, action="appointment.book", channel=channel, application=_id(application))
+    _audit(
+        appointment, actor=citizen, action=AuditAction.APPOINTMENT_BOOK, channel=channel, application=_id(application)
+    )
     _after_commit(appointment, Change.BOOKED, notify=True)
     return appointment
 
@@ -359,8 +347,8 @@ def invitation_create(
     _validate_choice(appointment_type, channel=channel, language=None)
     _check_application(application, citizen=citizen, appointment_type=appointment_type, received_only=True)
     if start <= timezone.now():
-        raise _invalid("start", _("An invitation must be for a time in the future."))
-    legal_notice = legal_notice or LegalNotice.objects.filter(valid_from__lte=timezone.localdate()).first()
+        raise Problem.invalid("start", _("An invitation must be for a time in the future."))
+    legal_notice = legal_notice or LegalNotice.objects.filter(valid_from__lte=berlin_today()).first()
     if legal_notice is None:
         raise Problem(
             status=409,
@@ -376,7 +364,7 @@ def invitation_create(
         language=None,
         respect_notice=False,
     )
-    _citizen_free(citizen_id=citizen.pk, start=start, end=end, busy=_invited_citizen_busy)
+    _citizen_free(citizen_id=citizen.pk, start=start, end=end, told_to_staff=True)
 
     def write(slot: Slot) -> Appointment:
         return Appointment.objects.create(
@@ -398,7 +386,7 @@ def invitation_create(
     _audit(
         appointment,
         actor=actor,
-        action="appointment.invite",
+        action=AuditAction.APPOINTMENT_INVITE,
         purpose=purpose,
         legal_notice=legal_notice.version,
         application=_id(application),
@@ -410,12 +398,19 @@ def invitation_create(
 # --- Changes ----------------------------------------------------------------------
 
 
-def _lock(appointment: Appointment) -> Appointment:
-    return (
+def _lock(appointment: Appointment, *, if_match: str | None) -> Appointment:
+    """The appointment's row, locked for this transaction, checked against ``If-Match``.
+
+    The check runs on the locked row: of two requests with the same
+    ``If-Match`` the second waits for the first, then sees its new version (412).
+    """
+    locked = (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("appointment_type", "counsellor", "citizen", "location")
         .get(pk=appointment.pk)
     )
+    if_match_check(if_match=if_match, obj=locked)
+    return locked
 
 
 def _citizen_may_still_change(appointment: Appointment, *, what: str) -> None:
@@ -441,8 +436,10 @@ def _citizen_may_still_change(appointment: Appointment, *, what: str) -> None:
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "") -> Appointment:
-    appointment = _lock(appointment)
+def appointment_cancel(
+    *, appointment: Appointment, actor: User, reason: str = "", if_match: str | None = None
+) -> Appointment:
+    appointment = _lock(appointment, if_match=if_match)
     if appointment.status == AppointmentStatus.CANCELLED:
         return appointment
     target = _transition(appointment, "cancel")
@@ -458,22 +455,22 @@ def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "
     appointment.cancelled_at = timezone.now()
     appointment.cancelled_by = actor
     appointment.cancel_reason = reason
-    appointment.version = F("version") + 1
-    appointment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "version", "updated_at"])
-    appointment.refresh_from_db(fields=["version"])
-    _audit(appointment, actor=actor, action="appointment.cancel")
+    save_new_version(appointment, "status", "cancelled_at", "cancelled_by", "cancel_reason")
+    _audit(appointment, actor=actor, action=AuditAction.APPOINTMENT_CANCEL)
     _after_commit(appointment, Change.CANCELLED, notify=True)
     return appointment
 
 
 @transaction.atomic
-def appointment_reschedule(*, appointment: Appointment, actor: User, start: datetime) -> Appointment:
+def appointment_reschedule(
+    *, appointment: Appointment, actor: User, start: datetime, if_match: str | None = None
+) -> Appointment:
     """Move an appointment to ``start``.
 
     The row is updated in place, so the old slot is released by the same
     statement that holds the new one: if the new one is taken, nothing changes.
     """
-    appointment = _lock(appointment)
+    appointment = _lock(appointment, if_match=if_match)
     _transition(appointment, "reschedule")
     by_citizen = actor.pk == appointment.citizen_id
     if by_citizen:
@@ -482,7 +479,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
         return appointment
     appointment_type = appointment.appointment_type
     if not by_citizen and start <= timezone.now():
-        raise _invalid("start", _("The new time must be in the future."))
+        raise Problem.invalid("start", _("The new time must be in the future."))
     candidates, counsellors = _candidates(
         appointment_type=appointment_type,
         start=start,
@@ -496,7 +493,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
     _citizen_free(
         citizen_id=appointment.citizen_id, start=start, end=start + appointment_type.duration, exclude_pk=appointment.pk
     )
-    old_start, old_counsellor_id = appointment.start, appointment.counsellor_id
+    old_start, old_counsellor_id, locked_version = appointment.start, appointment.counsellor_id, appointment.version
 
     def write(slot: Slot) -> Appointment:
         for name, value in _padded(appointment_type, slot).items():
@@ -505,36 +502,34 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, start: date
         appointment.location_id = slot.location
         if appointment.is_invitation:
             appointment.response = InvitationResponse.PENDING
-        appointment.version = F("version") + 1
-        appointment.save(
-            update_fields=[
-                "start",
-                "end",
-                "blocked_start",
-                "blocked_end",
-                "counsellor",
-                "location",
-                "response",
-                "version",
-                "updated_at",
-            ]
+        # Each attempt starts from the locked version: a refused attempt (its
+        # savepoint rolled back) must not count.
+        appointment.version = locked_version
+        save_new_version(
+            appointment, "start", "end", "blocked_start", "blocked_end", "counsellor", "location", "response"
         )
-        appointment.refresh_from_db(fields=["version"])
         return appointment
 
     appointment = _hold_first_free(candidates, write)
-    _audit(appointment, actor=actor, action="appointment.reschedule", previous_start=old_start.isoformat())
+    _audit(appointment, actor=actor, action=AuditAction.APPOINTMENT_RESCHEDULE, previous_start=old_start.isoformat())
     _after_commit(appointment, Change.RESCHEDULED, notify=True, previous_counsellor_id=old_counsellor_id)
     return appointment
 
 
+# What recording attendance does: the action in ``TRANSITIONS`` and the audit event.
+_MARKS = {
+    AppointmentStatus.ATTENDED: ("attended", AuditAction.APPOINTMENT_ATTENDED),
+    AppointmentStatus.NO_SHOW: ("no_show", AuditAction.APPOINTMENT_NO_SHOW),
+}
+
+
 @transaction.atomic
-def appointment_mark(*, appointment: Appointment, actor: User, status: str) -> Appointment:
+def appointment_mark(*, appointment: Appointment, actor: User, status: str, if_match: str | None = None) -> Appointment:
     """The counsellor records whether the citizen came (only from the start on)."""
-    appointment = _lock(appointment)
+    appointment = _lock(appointment, if_match=if_match)
     if appointment.status == status:
         return appointment
-    action = "attended" if status == AppointmentStatus.ATTENDED else "no_show"
+    action, audit_action = _MARKS[status]
     target = _transition(appointment, action)
     if timezone.now() < appointment.start + conf.mark_grace():
         raise Problem(
@@ -545,18 +540,24 @@ def appointment_mark(*, appointment: Appointment, actor: User, status: str) -> A
         )
     appointment.status = target
     appointment.marked_at = timezone.now()
-    appointment.version = F("version") + 1
-    appointment.save(update_fields=["status", "marked_at", "version", "updated_at"])
-    appointment.refresh_from_db(fields=["version"])
-    _audit(appointment, actor=actor, action=f"appointment.{action}")
+    save_new_version(appointment, "status", "marked_at")
+    _audit(appointment, actor=actor, action=audit_action)
     _after_commit(appointment, Change.UPDATED, notify=False)
     return appointment
 
 
+_RESPONSES = {
+    InvitationResponse.CONFIRMED: AuditAction.INVITATION_CONFIRMED,
+    InvitationResponse.CHANGE_REQUESTED: AuditAction.INVITATION_CHANGE_REQUESTED,
+}
+
+
 @transaction.atomic
-def invitation_respond(*, appointment: Appointment, citizen: User, response: str, note: str = "") -> Appointment:
+def invitation_respond(
+    *, appointment: Appointment, citizen: User, response: str, note: str = "", if_match: str | None = None
+) -> Appointment:
     """The citizen confirms a binding invitation or asks for another date (staff answer it)."""
-    appointment = _lock(appointment)
+    appointment = _lock(appointment, if_match=if_match)
     if not appointment.is_invitation or appointment.status != AppointmentStatus.INVITED:
         raise Problem(
             status=409,
@@ -570,10 +571,8 @@ def invitation_respond(*, appointment: Appointment, citizen: User, response: str
     appointment.response = response
     appointment.response_note = note
     appointment.responded_at = timezone.now()
-    appointment.version = F("version") + 1
-    appointment.save(update_fields=["response", "response_note", "responded_at", "version", "updated_at"])
-    appointment.refresh_from_db(fields=["version"])
-    _audit(appointment, actor=citizen, action=f"invitation.{response}")
+    save_new_version(appointment, "response", "response_note", "responded_at")
+    _audit(appointment, actor=citizen, action=_RESPONSES[response])
     _after_commit(appointment, Change.UPDATED, notify=False)
     return appointment
 
@@ -583,33 +582,43 @@ def invitation_respond(*, appointment: Appointment, citizen: User, response: str
 
 @transaction.atomic
 def availability_replace(
-    *, counsellor: User, rules: list[dict], exceptions: list[dict], languages: list[str] | None = None
+    *,
+    counsellor: User,
+    rules: list[dict],
+    exceptions: list[dict],
+    languages: list[str] | None = None,
+    if_match: str | None = None,
 ) -> CounsellorProfile:
     """Replace a counsellor's weekly rules and exceptions in one go.
+
+    1. Lock the counsellor's profile (created here on the first change; a
+       GET shows an unsaved default with the same ETag).
+    2. Refuse with 412 when ``if_match`` names an older version.
+    3. Replace rules and exceptions, give the profile a new version, audit,
+       and drop the counsellor's cached slots on commit.
 
     Existing appointments stay as they are: changing availability never
     cancels a booking; the counsellor cancels explicitly if needed.
     """
     profile, _created = CounsellorProfile.objects.select_for_update().get_or_create(user=counsellor)
+    profile.user = counsellor  # the ETag names the counsellor (``CounsellorProfile.public_id``)
+    if_match_check(if_match=if_match, obj=profile)
     AvailabilityRule.objects.filter(counsellor=counsellor).delete()
     AvailabilityException.objects.filter(counsellor=counsellor).delete()
     AvailabilityRule.objects.bulk_create(AvailabilityRule(counsellor=counsellor, **rule) for rule in rules)
     AvailabilityException.objects.bulk_create(
         AvailabilityException(counsellor=counsellor, **exception) for exception in exceptions
     )
-    update_fields = ["version"]
+    fields = []
     if languages is not None:
         profile.languages = languages
-        update_fields.append("languages")
-    profile.version = F("version") + 1
-    profile.save(update_fields=update_fields)
-    profile.refresh_from_db(fields=["version"])
+        fields.append("languages")
+    save_new_version(profile, *fields)
     slot_cache.invalidate_on_commit(counsellor.pk)
     audit_record(
         actor=counsellor,
-        action="availability.update",
-        object_type="appointments.counsellorprofile",
-        object_id=str(counsellor.public_id),
+        action=AuditAction.AVAILABILITY_UPDATE,
+        obj=profile,
         data={"rules": len(rules), "exceptions": len(exceptions), "version": profile.version},
     )
     return profile

@@ -38,10 +38,10 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
 from appointments import conf
 from appointments.models import AppointmentType
+from portal.clock import berlin_today
 from portal.models import User
 
 # A free slot: (start as a UTC timestamp, counsellor id, channel, location id or None),
@@ -108,7 +108,7 @@ def get_days(slot_shape: str, counsellors: list[User], token_of: dict[int, str])
 
 def put_days(slot_shape: str, counsellors: list[User], token_of: dict[int, str], days: dict[int, Days]) -> None:
     """Store the days of each counsellor (past dates dropped) under the token read before the database."""
-    today = timezone.localdate().toordinal() - 1
+    today = berlin_today().toordinal() - 1
     values = {
         _entry_key(slot_shape, c, token_of[c.pk]): {d: e for d, e in days[c.pk].items() if d >= today}
         for c in counsellors

@@ -10,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from appointments import conf
-from appointments.availability import zone
 from appointments.constants import (
-    BERLIN,
     LANGUAGES,
     Channel,
     ExceptionKind,
@@ -21,6 +19,7 @@ from appointments.constants import (
     allowed_actions,
 )
 from appointments.models import Appointment, AppointmentType, AvailabilityException, AvailabilityRule
+from portal.clock import BERLIN, BERLIN_NAME
 from portal.models import Location
 
 LANGUAGE_CHOICES = [(code, code) for code in LANGUAGES]
@@ -159,14 +158,13 @@ def slots_json(*, appointment_type: AppointmentType, entries: list, locations) -
     anonymous list of every counsellor's free hours would publish the staff's
     working patterns. Written from pre-encoded pieces (``docs/benchmarks.md``).
     """
-    berlin = zone(BERLIN)
     duration = int(appointment_type.duration.total_seconds())
     places = {loc.pk: _json({"id": str(loc.public_id), "name": loc.name}) for loc in locations}
     places[None] = "null"
     times = {}
     for start in {entry[0] for entry in entries}:
-        local_start = datetime.fromtimestamp(start, berlin).isoformat()
-        local_end = datetime.fromtimestamp(start + duration, berlin).isoformat()
+        local_start = datetime.fromtimestamp(start, BERLIN).isoformat()
+        local_end = datetime.fromtimestamp(start + duration, BERLIN).isoformat()
         times[start] = f'{{"start":"{local_start}","end":"{local_end}","channel":"'
     results = ",".join(
         f'{times[start]}{channel}","location":{places[location]}}}' for start, channel, location in entries
@@ -272,17 +270,14 @@ class AppointmentOut(serializers.ModelSerializer):
         return allowed_actions(obj.status)
 
 
-class AvailabilityRuleIO(serializers.ModelSerializer):
+class _AvailabilityItemIO(serializers.ModelSerializer):
+    """What a weekly rule and an exception share: an office of the counsellor's
+    Jobcenter (``locations``) and the zone their wall times are in."""
+
     location = serializers.SlugRelatedField(
         slug_field="public_id", queryset=Location.objects.none(), required=False, allow_null=True, default=None
     )
-    channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), min_length=1)
-    weekday = serializers.ChoiceField(choices=Weekday.choices)
-    timezone = serializers.CharField(required=False, default="Europe/Berlin")
-
-    class Meta:
-        model = AvailabilityRule
-        fields = ["weekday", "start_time", "end_time", "timezone", "location", "channels", "valid_from", "valid_until"]
+    timezone = serializers.CharField(required=False, default=BERLIN_NAME)
 
     def __init__(self, *args, locations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -291,6 +286,15 @@ class AvailabilityRuleIO(serializers.ModelSerializer):
 
     def validate_timezone(self, value: str) -> str:
         return _valid_zone(value)
+
+
+class AvailabilityRuleIO(_AvailabilityItemIO):
+    channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), min_length=1)
+    weekday = serializers.ChoiceField(choices=Weekday.choices)
+
+    class Meta:
+        model = AvailabilityRule
+        fields = ["weekday", "start_time", "end_time", "timezone", "location", "channels", "valid_from", "valid_until"]
 
     def validate(self, attrs):
         if attrs["end_time"] <= attrs["start_time"]:
@@ -300,27 +304,15 @@ class AvailabilityRuleIO(serializers.ModelSerializer):
         return attrs
 
 
-class AvailabilityExceptionIO(serializers.ModelSerializer):
-    location = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=Location.objects.none(), required=False, allow_null=True, default=None
-    )
+class AvailabilityExceptionIO(_AvailabilityItemIO):
     channels = serializers.ListField(
         child=serializers.ChoiceField(choices=Channel.choices), required=False, default=list
     )
     kind = serializers.ChoiceField(choices=ExceptionKind.choices)
-    timezone = serializers.CharField(required=False, default="Europe/Berlin")
 
     class Meta:
         model = AvailabilityException
         fields = ["kind", "date", "start_time", "end_time", "timezone", "location", "channels"]
-
-    def __init__(self, *args, locations=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if locations is not None:
-            self.fields["location"].queryset = locations
-
-    def validate_timezone(self, value: str) -> str:
-        return _valid_zone(value)
 
     def validate(self, attrs):
         start, end = attrs.get("start_time"), attrs.get("end_time")
@@ -371,3 +363,32 @@ class AvailabilityIn(serializers.Serializer):
         attrs["rules"] = self._validate_items(attrs["rules"], AvailabilityRuleIO, "rules")
         attrs["exceptions"] = self._validate_items(attrs.get("exceptions", []), AvailabilityExceptionIO, "exceptions")
         return attrs
+
+
+class AvailabilityOut(serializers.Serializer):
+    """A counsellor's availability (``selectors.availability_get``)."""
+
+    languages = serializers.ListField(child=serializers.CharField(), source="profile.languages")
+    timezone = serializers.CharField(source="profile.timezone")
+    rules = AvailabilityRuleIO(many=True)
+    exceptions = AvailabilityExceptionIO(many=True)
+
+
+class NamedRefOut(serializers.Serializer):
+    """An object named by its public id and its name."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class StatsRowOut(serializers.Serializer):
+    """One row of ``selectors.appointment_stats`` (the rate counts only known outcomes)."""
+
+    appointment_type = NamedRefOut()
+    team = NamedRefOut(allow_null=True)
+    bookings = serializers.IntegerField()
+    invitations = serializers.IntegerField()
+    cancellations = serializers.IntegerField()
+    attended = serializers.IntegerField()
+    no_shows = serializers.IntegerField()
+    no_show_rate = serializers.FloatField(allow_null=True)

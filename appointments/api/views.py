@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -19,9 +19,8 @@ from appointments import selectors, services
 from appointments.api.serializers import (
     AppointmentOut,
     AppointmentTypeOut,
-    AvailabilityExceptionIO,
     AvailabilityIn,
-    AvailabilityRuleIO,
+    AvailabilityOut,
     BookIn,
     CancelIn,
     DateRangeIn,
@@ -30,18 +29,19 @@ from appointments.api.serializers import (
     RescheduleIn,
     SlotQueryIn,
     StatsRangeIn,
+    StatsRowOut,
     slots_json,
 )
 from appointments.constants import AppointmentStatus, Channel, InvitationResponse
 from appointments.ics import appointment_ics
-from appointments.models import AppointmentType, AvailabilityException, AvailabilityRule, CounsellorProfile
-from portal.api.conditional import check_if_match, with_etag
+from appointments.models import Appointment, AppointmentType
+from portal.api.conditional import with_etag
 from portal.api.idempotency import idempotent
 from portal.api.pagination import PagePagination
 from portal.api.permissions import IsCitizen, IsCounsellor, IsStaff
 from portal.api.problems import Problem
-from portal.audit import audit_record
-from portal.constants import Role
+from portal.audit import AuditAction, audit_record
+from portal.clock import berlin_today
 from portal.models import Location, User
 
 
@@ -50,39 +50,33 @@ def _answer(appointment) -> Response:
     return with_etag(Response(AppointmentOut(appointment).data), appointment)
 
 
-def _field_error(field: str, message: str) -> Problem:
-    return Problem(
-        status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
-    )
+def _if_match(request) -> str | None:
+    """The ``If-Match`` header, for the service to check on the row it locks."""
+    return request.headers.get("If-Match")
 
 
 def _type_or_400(public_id, *, jobcenter_id: int | None = None) -> AppointmentType:
-    types = AppointmentType.objects.select_related("jobcenter", "team").filter(public_id=public_id, is_active=True)
-    if jobcenter_id is not None:
-        types = types.filter(jobcenter_id=jobcenter_id)
-    appointment_type = types.first()
+    appointment_type = selectors.appointment_type_find(public_id=public_id, jobcenter_id=jobcenter_id)
     if appointment_type is None:
-        raise _field_error("appointment_type", _("Unknown appointment type."))
+        raise Problem.invalid("appointment_type", _("Unknown appointment type."))
     return appointment_type
 
 
 def _counsellor_or_400(public_id, appointment_type: AppointmentType) -> User | None:
     if public_id is None:
         return None
-    counsellor = User.objects.filter(
-        public_id=public_id, groups__name=Role.COUNSELLOR, jobcenter_id=appointment_type.jobcenter_id
-    ).first()
+    counsellor = selectors.counsellor_find(public_id=public_id, jobcenter_id=appointment_type.jobcenter_id)
     if counsellor is None:
-        raise _field_error("counsellor", _("Unknown counsellor."))
+        raise Problem.invalid("counsellor", _("Unknown counsellor."))
     return counsellor
 
 
 def _location_or_400(public_id, appointment_type: AppointmentType) -> Location | None:
     if public_id is None:
         return None
-    location = Location.objects.filter(public_id=public_id, jobcenter_id=appointment_type.jobcenter_id).first()
+    location = selectors.location_find(public_id=public_id, jobcenter_id=appointment_type.jobcenter_id)
     if location is None:
-        raise _field_error("location", _("Unknown location."))
+        raise Problem.invalid("location", _("Unknown location."))
     return location
 
 
@@ -91,21 +85,30 @@ def _application_or_400(public_id) -> Application | None:
     (with the same answer as for an unknown id)."""
     if public_id is None:
         return None
-    application = Application.objects.filter(public_id=public_id).first()
+    application = selectors.application_find(public_id=public_id)
     if application is None:
         raise services.unknown_application()
     return application
 
 
-def _range(request, *, default_days: int) -> tuple:
-    today = timezone.localdate()
-    data = {
-        "from": request.query_params.get("from") or today.isoformat(),
-        "to": request.query_params.get("to") or (today + timedelta(days=default_days)).isoformat(),
-    }
-    serializer = DateRangeIn(data=data)
+def _range(request, *, first: date, last: date, serializer_class=DateRangeIn) -> tuple[date, date]:
+    """The Berlin dates of ``?from=&to=`` (``first`` and ``last`` when absent)."""
+    serializer = serializer_class(
+        data={
+            "from": request.query_params.get("from") or first.isoformat(),
+            "to": request.query_params.get("to") or last.isoformat(),
+        }
+    )
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data["from"], serializer.validated_data["to"]
+
+
+RANGE_PARAMETERS = [OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)]
+
+
+def _period_out(name: str, results: serializers.Serializer) -> serializers.Serializer:
+    """The schema of ``{"from", "to", "results"}``, answers about a range of Berlin dates."""
+    return inline_serializer(name, {"from": serializers.DateField(), "to": serializers.DateField(), "results": results})
 
 
 # --- Public ---------------------------------------------------------------------
@@ -173,7 +176,7 @@ class SlotList(APIView):
             ordered=False,
         )
         entries = selectors.bookable_times(rows)
-        locations = Location.objects.filter(pk__in={entry[2] for entry in entries if entry[2]})
+        locations = selectors.locations_by_pk(ids={entry[2] for entry in entries if entry[2]})
         body = slots_json(appointment_type=appointment_type, entries=entries, locations=locations)
         return HttpResponse(body, content_type="application/json")
 
@@ -203,7 +206,7 @@ class AppointmentListCreate(APIView):
         wanted = request.query_params.get("status")
         if wanted:
             if wanted not in AppointmentStatus.values:
-                raise _field_error("status", _("Unknown status."))
+                raise Problem.invalid("status", _("Unknown status."))
             appointments = appointments.filter(status=wanted)
         if request.query_params.get("upcoming") in ("1", "true"):
             appointments = appointments.filter(end__gt=timezone.now())
@@ -243,37 +246,41 @@ class AppointmentDetail(APIView):
 
 
 class _Change(APIView):
-    """Load what the asker may change, check If-Match, parse the body, call one
-    service, answer with the new representation and ETag."""
+    """Load what the asker may change, parse the body, call one service (which
+    checks If-Match on the row it locks), answer with the new representation and ETag."""
 
     input_class: type[serializers.Serializer]
 
     def load(self, request, public_id):
         return selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
 
-    def change(self, appointment, *, actor: User, data: dict):
+    def change(self, appointment, *, actor: User, data: dict, if_match: str | None) -> Appointment:
         raise NotImplementedError
 
     def post(self, request, public_id):
         appointment = self.load(request, public_id)
-        check_if_match(request, appointment)
         data = self.input_class(data=request.data)
         data.is_valid(raise_exception=True)
-        return _answer(self.change(appointment, actor=request.user, data=data.validated_data))
+        changed = self.change(appointment, actor=request.user, data=data.validated_data, if_match=_if_match(request))
+        return _answer(changed)
 
 
 class _Cancel(_Change):
     input_class = CancelIn
 
-    def change(self, appointment, *, actor, data):
-        return services.appointment_cancel(appointment=appointment, actor=actor, reason=data["reason"])
+    def change(self, appointment, *, actor, data, if_match):
+        return services.appointment_cancel(
+            appointment=appointment, actor=actor, reason=data["reason"], if_match=if_match
+        )
 
 
 class _Reschedule(_Change):
     input_class = RescheduleIn
 
-    def change(self, appointment, *, actor, data):
-        return services.appointment_reschedule(appointment=appointment, actor=actor, start=data["start"])
+    def change(self, appointment, *, actor, data, if_match):
+        return services.appointment_reschedule(
+            appointment=appointment, actor=actor, start=data["start"], if_match=if_match
+        )
 
 
 @extend_schema(request=CancelIn, responses=AppointmentOut)
@@ -289,7 +296,7 @@ class AppointmentReschedule(_Reschedule):
 class AppointmentIcs(APIView):
     """The appointment as an iCalendar file (RFC 5545)."""
 
-    @extend_schema(responses={(200, "text/calendar"): str})
+    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.BINARY})
     def get(self, request, public_id):
         appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
         response = HttpResponse(appointment_ics(appointment), content_type="text/calendar; charset=utf-8")
@@ -306,7 +313,9 @@ class _CounsellorAction(APIView):
         appointment = selectors.appointment_get_for_participant(user=request.user, public_id=public_id)
         if appointment.counsellor_id != request.user.pk:
             raise Problem(status=403, code="role_required", detail=_("Only the counsellor can record attendance."))
-        appointment = services.appointment_mark(appointment=appointment, actor=request.user, status=self.target)
+        appointment = services.appointment_mark(
+            appointment=appointment, actor=request.user, status=self.target, if_match=_if_match(request)
+        )
         return _answer(appointment)
 
 
@@ -327,7 +336,11 @@ class _InvitationAnswer(APIView):
         if appointment.citizen_id != request.user.pk:
             raise Problem(status=403, code="role_required", detail=_("Only the invited citizen can answer."))
         appointment = services.invitation_respond(
-            appointment=appointment, citizen=request.user, response=self.response, note=note
+            appointment=appointment,
+            citizen=request.user,
+            response=self.response,
+            note=note,
+            if_match=_if_match(request),
         )
         return _answer(appointment)
 
@@ -357,15 +370,9 @@ class InvitationRequestChange(_InvitationAnswer):
 # --- Counsellor ---------------------------------------------------------------------
 
 
-def _availability_body(counsellor: User, profile: CounsellorProfile) -> dict:
-    rules = AvailabilityRule.objects.filter(counsellor=counsellor).select_related("location")
-    exceptions = AvailabilityException.objects.filter(counsellor=counsellor).select_related("location")
-    return {
-        "languages": profile.languages,
-        "timezone": profile.timezone,
-        "rules": AvailabilityRuleIO(rules, many=True).data,
-        "exceptions": AvailabilityExceptionIO(exceptions, many=True).data,
-    }
+def _availability_answer(counsellor: User) -> Response:
+    availability = selectors.availability_get(counsellor=counsellor)
+    return with_etag(Response(AvailabilityOut(availability).data), availability.profile)
 
 
 class CounsellorAvailability(APIView):
@@ -373,25 +380,24 @@ class CounsellorAvailability(APIView):
 
     permission_classes = [IsCounsellor]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=AvailabilityOut)
     def get(self, request):
-        profile, _created = CounsellorProfile.objects.get_or_create(user=request.user)
-        return with_etag(Response(_availability_body(request.user, profile)), profile)
+        return _availability_answer(request.user)
 
-    @extend_schema(request=AvailabilityIn, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=AvailabilityIn, responses=AvailabilityOut)
     def put(self, request):
-        profile, _created = CounsellorProfile.objects.get_or_create(user=request.user)
-        check_if_match(request, profile)
-        data = AvailabilityIn(data=request.data, locations=Location.objects.filter(jobcenter=request.user.jobcenter_id))
+        locations = selectors.locations_of_jobcenter(jobcenter_id=request.user.jobcenter_id)
+        data = AvailabilityIn(data=request.data, locations=locations)
         data.is_valid(raise_exception=True)
         params = data.validated_data
-        profile = services.availability_replace(
+        services.availability_replace(
             counsellor=request.user,
             rules=params["rules"],
             exceptions=params["exceptions"],
             languages=params.get("languages"),
+            if_match=_if_match(request),
         )
-        return with_etag(Response(_availability_body(request.user, profile)), profile)
+        return _availability_answer(request.user)
 
 
 class CounsellorAgenda(APIView):
@@ -399,16 +405,11 @@ class CounsellorAgenda(APIView):
 
     permission_classes = [IsCounsellor]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
-        responses=inline_serializer(
-            "CounsellorAgendaOut",
-            {"from": serializers.DateField(), "to": serializers.DateField(), "results": AppointmentOut(many=True)},
-        ),
-    )
+    @extend_schema(parameters=RANGE_PARAMETERS, responses=_period_out("CounsellorAgendaOut", AppointmentOut(many=True)))
     def get(self, request):
-        first, last = _range(request, default_days=7)
-        start, end = selectors.day_range_utc(first, last)
+        today = berlin_today()
+        first, last = _range(request, first=today, last=today + timedelta(days=7))
+        start, end = selectors.berlin_days_range(first, last)
         appointments = selectors.agenda_for_counsellor(counsellor=request.user, start=start, end=end)
         return Response(
             {"from": first, "to": last, "results": AppointmentOut(appointments, many=True).data},
@@ -419,10 +420,9 @@ class CounsellorAgenda(APIView):
 
 
 def _citizen_or_400(public_id, staff: User) -> User:
-    """A citizen of the staff member's Jobcenter, or one not yet assigned to any."""
-    citizen = User.objects.filter(public_id=public_id, is_active=True, groups__name=Role.CITIZEN).first()
-    if citizen is None or citizen.jobcenter_id not in (None, staff.jobcenter_id):
-        raise _field_error("citizen", _("Unknown citizen."))
+    citizen = selectors.citizen_find_for_staff(public_id=public_id, staff=staff)
+    if citizen is None:
+        raise Problem.invalid("citizen", _("Unknown citizen."))
     return citizen
 
 
@@ -470,7 +470,7 @@ class InvitationDetail(APIView):
     @extend_schema(responses=AppointmentOut)
     def get(self, request, public_id):
         appointment = selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
-        audit_record(actor=request.user, action="appointment.read", obj=appointment)
+        audit_record(actor=request.user, action=AuditAction.APPOINTMENT_READ, obj=appointment)
         return _answer(appointment)
 
 
@@ -496,20 +496,10 @@ class AppointmentStats(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)],
-        responses=OpenApiTypes.OBJECT,
-    )
+    @extend_schema(parameters=RANGE_PARAMETERS, responses=_period_out("AppointmentStatsOut", StatsRowOut(many=True)))
     def get(self, request):
-        today = timezone.localdate()
-        serializer = StatsRangeIn(
-            data={
-                "from": request.query_params.get("from") or (today - timedelta(days=90)).isoformat(),
-                "to": request.query_params.get("to") or today.isoformat(),
-            }
-        )
-        serializer.is_valid(raise_exception=True)
-        first, last = serializer.validated_data["from"], serializer.validated_data["to"]
-        start, end = selectors.day_range_utc(first, last)
+        today = berlin_today()
+        first, last = _range(request, first=today - timedelta(days=90), last=today, serializer_class=StatsRangeIn)
+        start, end = selectors.berlin_days_range(first, last)
         results = selectors.appointment_stats(jobcenter_id=request.user.jobcenter_id, start=start, end=end)
         return Response({"from": first, "to": last, "results": results})

@@ -31,8 +31,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from appointments.availability import zone
-from appointments.constants import BERLIN, OCCUPYING_STATUSES, AppointmentStatus, Channel, ExceptionKind
+from appointments.constants import OCCUPYING_STATUSES, AppointmentStatus, Channel, ExceptionKind
 from appointments.models import (
     Appointment,
     AppointmentType,
@@ -41,6 +40,7 @@ from appointments.models import (
     CounsellorProfile,
 )
 from appointments.selectors import slots_for_type
+from portal.clock import BERLIN, BERLIN_NAME
 from portal.constants import Role, TeamKind
 from portal.models import Jobcenter, Location, Team, User
 
@@ -131,7 +131,7 @@ def counsellors(where: Office, *, count: int, seed: int = 7, first: date, last: 
                     weekday=weekday,
                     start_time=start,
                     end_time=end,
-                    timezone=BERLIN,
+                    timezone=BERLIN_NAME,
                     location=location if in_person else None,
                     channels=IN_PERSON_AND_VIDEO if in_person else VIDEO,
                 )
@@ -153,7 +153,12 @@ def _holiday(first: date, last: date) -> date:
 def _exceptions(person: User, rng: random.Random, *, first: date, last: date, holiday: date, extra: bool):
     def absence(day: date, start: time | None = None, end: time | None = None) -> AvailabilityException:
         return AvailabilityException(
-            counsellor=person, kind=ExceptionKind.ABSENCE, date=day, start_time=start, end_time=end, timezone=BERLIN
+            counsellor=person,
+            kind=ExceptionKind.ABSENCE,
+            date=day,
+            start_time=start,
+            end_time=end,
+            timezone=BERLIN_NAME,
         )
 
     result = [absence(holiday)]
@@ -173,7 +178,7 @@ def _exceptions(person: User, rng: random.Random, *, first: date, last: date, ho
                     date=day,
                     start_time=time(9),
                     end_time=time(12),
-                    timezone=BERLIN,
+                    timezone=BERLIN_NAME,
                     channels=VIDEO,
                 )
             )
@@ -236,7 +241,7 @@ def history(where: Office, people: list[User], *, citizens: list[User], weeks: i
         if day.weekday() >= 5:
             continue
         for hour in (9, 10):
-            start = datetime.combine(day, time(hour), tzinfo=zone(BERLIN))
+            start = datetime.combine(day, time(hour), tzinfo=BERLIN)
             for k, person in enumerate(people):
                 rows.append(
                     Appointment(

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from appointments.constants import AppointmentStatus
-from appointments.models import Appointment, AvailabilityRule
+from appointments.models import Appointment, AvailabilityRule, CounsellorProfile
+from portal.models import AuditEvent
 from tests.appointments.factories import AppointmentFactory, AppointmentTypeFactory, next_weekday
 from tests.factories import JobcenterFactory, LocationFactory, UserFactory
 
@@ -110,3 +111,34 @@ def test_it_shows_the_agenda_and_marks_attendance_only_after_the_start(api_for, 
     assert Appointment.objects.get(pk=upcoming.pk).status == AppointmentStatus.BOOKED
     response = client.post(f"/api/v1/appointments/{past.public_id}/cancel/", {}, format="json")
     assert response.status_code == 409 and response.json()["allowed_actions"] == ["no_show"]
+
+
+def test_it_refuses_a_mark_with_a_stale_if_match(api_for, counsellor):
+    client = api_for(counsellor)
+    past = AppointmentFactory(
+        appointment_type=counsellor.appointment_type,
+        counsellor=counsellor,
+        start=timezone.now() - timedelta(minutes=5),
+    )
+    stale = f'"{past.public_id}-0"'
+    response = client.post(f"/api/v1/appointments/{past.public_id}/attended/", HTTP_IF_MATCH=stale)
+    assert response.status_code == 412 and response.json()["code"] == "precondition_failed"
+    assert Appointment.objects.get(pk=past.pk).status == AppointmentStatus.BOOKED
+    current = client.get(f"/api/v1/appointments/{past.public_id}/")["ETag"]
+    response = client.post(f"/api/v1/appointments/{past.public_id}/attended/", HTTP_IF_MATCH=current)
+    assert response.status_code == 200 and response.json()["version"] == 2
+
+
+def test_it_shows_a_default_availability_without_storing_it_and_stores_it_on_the_first_put(api_for, counsellor):
+    client = api_for(counsellor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response.json() == {"languages": ["de"], "timezone": "Europe/Berlin", "rules": [], "exceptions": []}
+    assert response["ETag"] == f'"{counsellor.public_id}-1"'
+    assert not CounsellorProfile.objects.filter(user=counsellor).exists()
+    response = client.put(URL, {"rules": []}, format="json", HTTP_IF_MATCH=response["ETag"])
+    assert response.status_code == 200 and response["ETag"] == f'"{counsellor.public_id}-2"'
+    assert CounsellorProfile.objects.get(user=counsellor).version == 2
+    event = AuditEvent.objects.get(action="availability.update")
+    assert (event.object_type, event.object_id) == ("appointments.counsellorprofile", str(counsellor.public_id))
+    assert event.jobcenter_id == counsellor.jobcenter_id

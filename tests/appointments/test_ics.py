@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -57,3 +57,57 @@ def test_it_bumps_the_sequence_and_says_cancel_after_cancellation(api):
     event = after.walk("VEVENT")[0]
     assert event["SEQUENCE"] == 2 and str(event["STATUS"]) == "CANCELLED"
     assert event["UID"] == before.walk("VEVENT")[0]["UID"]
+
+
+def observances(calendar) -> list[tuple[str, datetime, timedelta, timedelta]]:
+    """Every onset of the VTIMEZONE: (kind, local onset, TZOFFSETFROM, TZOFFSETTO)."""
+    found = []
+    for observance in calendar.walk("VTIMEZONE")[0].subcomponents:
+        onsets = [observance.decoded("DTSTART")]
+        rdates = observance.get("RDATE", [])
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            onsets.extend(period.dt for period in rdate.dts)
+        offset_from, offset_to = observance.decoded("TZOFFSETFROM"), observance.decoded("TZOFFSETTO")
+        found.extend((observance.name, onset, offset_from, offset_to) for onset in onsets)
+    return sorted(found, key=lambda item: item[1] - item[2])
+
+
+def utc_by_the_vtimezone(calendar, local: datetime) -> datetime:
+    """RFC 5545 §3.6.5: an onset is DTSTART in TZOFFSETFROM; read ``local`` with the offset in force."""
+    changes = [(onset - offset_from, offset_to) for _kind, onset, offset_from, offset_to in observances(calendar)]
+    candidates = [local - offset for _instant, offset in changes]
+    # The offset in force at the moment is the one of the last change at or before it.
+    for moment in candidates:
+        in_force = [offset for instant, offset in changes if instant <= moment]
+        if in_force and moment + in_force[-1] == local:
+            return moment.replace(tzinfo=UTC)
+    raise AssertionError(f"{local} does not exist in the VTIMEZONE")
+
+
+def test_it_starts_each_observance_at_the_local_time_before_the_change(api):
+    calendar = fetch(api, AppointmentFactory(start=berlin(2027, 3, 28, 8)))
+    onsets = {(kind, onset): (offset_from, offset_to) for kind, onset, offset_from, offset_to in observances(calendar)}
+    hour = timedelta(hours=1)
+    assert onsets[("DAYLIGHT", datetime(2027, 3, 28, 2))] == (hour, 2 * hour)
+    assert onsets[("STANDARD", datetime(2027, 10, 31, 3))] == (2 * hour, hour)
+    assert onsets[("DAYLIGHT", datetime(2026, 3, 29, 2))] == (hour, 2 * hour)
+    assert onsets[("STANDARD", datetime(2028, 10, 29, 3))] == (2 * hour, hour)
+
+
+@pytest.mark.parametrize(
+    ("start", "utc"),
+    [
+        (berlin(2027, 3, 28, 1, 30), datetime(2027, 3, 28, 0, 30, tzinfo=UTC)),
+        (berlin(2027, 3, 28, 3, 30), datetime(2027, 3, 28, 1, 30, tzinfo=UTC)),
+        (berlin(2027, 3, 28, 8), datetime(2027, 3, 28, 6, tzinfo=UTC)),
+        (berlin(2027, 10, 31, 3, 30), datetime(2027, 10, 31, 2, 30, tzinfo=UTC)),
+        (berlin(2027, 10, 31, 8), datetime(2027, 10, 31, 7, tzinfo=UTC)),
+    ],
+    ids=["spring-before", "spring-after", "spring-morning", "autumn-after", "autumn-morning"],
+)
+def test_it_gives_an_event_on_a_change_day_the_right_utc_moment_by_its_own_vtimezone(api, start, utc):
+    assert start.astimezone(UTC) == utc
+    calendar = fetch(api, AppointmentFactory(start=start))
+    local = calendar.walk("VEVENT")[0].decoded("DTSTART").replace(tzinfo=None)
+    assert local == start.replace(tzinfo=None)
+    assert utc_by_the_vtimezone(calendar, local) == utc

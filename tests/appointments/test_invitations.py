@@ -107,3 +107,17 @@ def test_it_refuses_citizens_and_other_jobcenters(api_for, citizen_api, citizen,
     response = invite(api_for(staff), appointment_type, citizen, start, purpose="sanction")
     assert response.status_code == 400 and "purpose" in response.json()["errors"]
     assert Appointment.objects.count() == 1
+
+
+def test_it_refuses_an_answer_with_a_stale_if_match(api_for, citizen_api, citizen, world):
+    appointment_type, _counsellor, staff, start = world
+    invitation_id = invite(api_for(staff), appointment_type, citizen, start).json()["id"]
+    stale = f'"{invitation_id}-0"'
+    response = citizen_api.post(f"/api/v1/appointments/{invitation_id}/confirm/", format="json", HTTP_IF_MATCH=stale)
+    assert response.status_code == 412 and response.json()["code"] == "precondition_failed"
+    assert Appointment.objects.get(public_id=invitation_id).response == InvitationResponse.PENDING
+    response = citizen_api.post(
+        f"/api/v1/appointments/{invitation_id}/confirm/", format="json", HTTP_IF_MATCH=f'"{invitation_id}-1"'
+    )
+    assert response.status_code == 200 and response.json()["invitation"]["response"] == "confirmed"
+    assert AuditEvent.objects.filter(action="invitation.confirmed", object_id=invitation_id).count() == 1
