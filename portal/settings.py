@@ -363,6 +363,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SpokenLanguageEnum": "appointments.constants.LANGUAGES",
         "GuestKindEnum": "video.constants.GuestKind",
+        "ChannelEnum": "appointments.constants.Channel",
     },
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
