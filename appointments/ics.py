@@ -5,7 +5,8 @@
 - Times are given in Europe/Berlin with a VTIMEZONE, so calendar apps show
   the wall time the citizen booked, on both sides of a DST change.
 - A cancelled appointment is sent with METHOD:CANCEL and STATUS:CANCELLED.
-- No social data: the type's public name, the time, the place, a link.
+- No social data: the type's public name, the time, the place, a link. The copy
+  attached to e-mails (``neutral=True``) has a neutral title and no place.
 """
 
 from __future__ import annotations
@@ -44,7 +45,17 @@ def place_text(appointment: Appointment) -> str:
     return f"{location.name}, {location.street}, {location.postcode} {location.city}"
 
 
-def appointment_ics(appointment: Appointment) -> bytes:
+def neutral_title(appointment: Appointment) -> str:
+    """The title of a calendar file sent by e-mail: "Termin" and the Jobcenter, no topic."""
+    from django.utils.translation import gettext as _
+
+    return _("Appointment – %(jobcenter)s") % {"jobcenter": appointment.appointment_type.jobcenter.name}
+
+
+def appointment_ics(appointment: Appointment, *, neutral: bool = False) -> bytes:
+    """``neutral``: the copy that goes by e-mail (portal/mail.py): a neutral title
+    (``neutral_title``, in the active language), no place; the download in the
+    portal keeps the type's name and the place."""
     cancelled = appointment.status == AppointmentStatus.CANCELLED
     berlin = zone(BERLIN)
     calendar = Calendar()
@@ -58,8 +69,9 @@ def appointment_ics(appointment: Appointment) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", appointment.start.astimezone(berlin))
     event.add("dtend", appointment.end.astimezone(berlin))
-    event.add("summary", appointment.appointment_type.public_name)
-    event.add("location", place_text(appointment))
+    event.add("summary", neutral_title(appointment) if neutral else appointment.appointment_type.public_name)
+    if not neutral:
+        event.add("location", place_text(appointment))
     event.add("url", appointment_url(appointment))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
