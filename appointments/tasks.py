@@ -62,9 +62,7 @@ def reminder_message_id(appointment: Appointment, *, kind: str) -> str:
 
 def _load(appointment_id: int) -> Appointment | None:
     return (
-        Appointment.objects.select_related("appointment_type__jobcenter", "citizen", "location")
-        .filter(pk=appointment_id)
-        .first()
+        Appointment.objects.select_related("appointment_type__jobcenter", "citizen").filter(pk=appointment_id).first()
     )
 
 
@@ -127,7 +125,7 @@ def appointment_reminders_due() -> int:
             .filter(Q(**{f"{field}__isnull": True}) | ~Q(**{field: F("start")}))
             # Booked inside the reminder period: the confirmation has just gone out.
             .filter(created_at__lte=F("start") - before)
-            .select_related("appointment_type__jobcenter", "citizen", "location")
+            .select_related("appointment_type__jobcenter", "citizen")
         )
         if kind == "video":
             due = due.filter(channel=Channel.VIDEO)
