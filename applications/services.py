@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import files
@@ -50,8 +49,8 @@ from applications.snapshot import build_snapshot, checksum
 from applications.workflow import application_transition
 from portal.api.problems import Problem
 from portal.audit import audit_record
+from portal.mail import Mail, Notice, mail_enqueue, mail_language, notice_mail, portal_url
 from portal.models import Jobcenter
-from portal.tasks import send_email
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -85,19 +84,27 @@ def _touch(application: Application) -> None:
 
 
 def application_link(application: Application) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
-        "applications_api:application-detail", kwargs={"application_id": application.public_id}
+    """The page that shows the application (an opaque id, no social data in the link)."""
+    return portal_url(f"/applications/{application.public_id}/")
+
+
+def application_notice(application: Application, *, notice: Notice = Notice.NEWS) -> Mail:
+    """The e-mail that tells the applicant something new is waiting (portal/mail.py:
+    no benefit, reference, status or content in it), in their language."""
+    user = application.applicant
+    return notice_mail(
+        to=user.email,
+        language=mail_language(user),
+        link=application_link(application),
+        jobcenter_name=application.jobcenter.name,
+        notice=notice,
     )
 
 
-def _notify(application: Application, subject: str, body: str) -> None:
-    """E-mail the applicant after the commit: a reference and a link, no social data."""
-    user = application.applicant
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        message_subject = subject % {"reference": application.reference}
-        message_body = body % {"reference": application.reference, "link": application_link(application)}
-    to = [user.email]
-    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=message_subject, body=message_body))
+def _notify(application: Application) -> None:
+    """E-mail the applicant after the commit that something new is waiting."""
+    mail = application_notice(application)
+    transaction.on_commit(lambda: mail_enqueue(mail))
 
 
 def timeline_record(*, application: Application, kind: str, data: dict | None = None) -> TimelineEvent:
@@ -217,14 +224,7 @@ def application_lodge(*, application: Application, actor, at=None) -> Applicatio
         changes=changes,
         timeline_data={"effective_from": changes["effective_from"].isoformat()},
     )
-    _notify(
-        lodged,
-        _("Your application %(reference)s: date secured"),
-        _(
-            "Your application for Bürgergeld was received and your application date is secured.\n\n"
-            "Reference: %(reference)s\n\nPlease complete it here: %(link)s\n"
-        ),
-    )
+    _notify(lodged)
     return lodged
 
 
@@ -459,14 +459,7 @@ def application_submit(*, application: Application, actor) -> Application:
         actor=actor,
         changes={"submitted_at": now, "snapshot": snapshot, "snapshot_sha256": checksum(snapshot)},
     )
-    _notify(
-        submitted,
-        _("Your application %(reference)s was submitted"),
-        _(
-            "Your application for Bürgergeld was submitted. Your receipt is waiting for you in the portal.\n\n"
-            "Reference: %(reference)s\n\nOpen your application: %(link)s\n"
-        ),
-    )
+    _notify(submitted)
     return submitted
 
 
@@ -512,11 +505,7 @@ def message_post(*, application: Application, actor, body: str, from_jobcenter: 
         timeline_record(
             application=locked, kind=TimelineKind.MESSAGE_FROM_JOBCENTER, data={"message": str(message.public_id)}
         )
-        _notify(
-            locked,
-            _("New message about your application %(reference)s"),
-            _("You have a new message from the Jobcenter about %(reference)s.\n\nRead it here: %(link)s\n"),
-        )
+        _notify(locked)
     return message
 
 

@@ -6,7 +6,8 @@
   database, so calendar apps show the wall time the citizen booked, on both
   sides of a DST change.
 - A cancelled appointment is sent with METHOD:CANCEL and STATUS:CANCELLED.
-- No social data: the type's public name, the time, the place, a link.
+- No social data: the type's public name, the time, the place, a link. The copy
+  attached to e-mails (``neutral=True``) has a neutral title and no place.
 """
 
 from __future__ import annotations
@@ -46,7 +47,17 @@ def place_text(appointment: Appointment) -> str:
     return f"{location.name}, {location.street}, {location.postcode} {location.city}"
 
 
-def appointment_ics(appointment: Appointment) -> bytes:
+def neutral_title(appointment: Appointment) -> str:
+    """The title of a calendar file sent by e-mail: "Termin" and the Jobcenter, no topic."""
+    from django.utils.translation import gettext as _
+
+    return _("Appointment – %(jobcenter)s") % {"jobcenter": appointment.appointment_type.jobcenter.name}
+
+
+def appointment_ics(appointment: Appointment, *, neutral: bool = False) -> bytes:
+    """``neutral``: the copy that goes by e-mail (portal/mail.py): a neutral title
+    (``neutral_title``, in the active language), no place; the download in the
+    portal keeps the type's name and the place."""
     cancelled = appointment.status == AppointmentStatus.CANCELLED
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -59,8 +70,9 @@ def appointment_ics(appointment: Appointment) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", berlin_localtime(appointment.start))
     event.add("dtend", berlin_localtime(appointment.end))
-    event.add("summary", appointment.appointment_type.public_name)
-    event.add("location", place_text(appointment))
+    event.add("summary", neutral_title(appointment) if neutral else appointment.appointment_type.public_name)
+    if not neutral:
+        event.add("location", place_text(appointment))
     event.add("url", appointment_url(appointment))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")

@@ -10,7 +10,8 @@ and the start: if the worker dies after the SMTP server accepted the message
 but before the task was recorded, the requeued task (``portal/workers.py``)
 sends the same message again, recognisably (docs/appointments.md).
 
-- Confirmation (booking, invitation, new time, cancellation) with the .ics:
+- Confirmation (booking, invitation, new time, cancellation), with a neutral
+  .ics where the citizen chose it (appointments/notifications.py):
   ``notified_version`` catches up to the appointment's ``version``.
 - Reminder 24 h before: ``reminder_sent_for`` = the start it was sent for.
 - Video reminder 15 min before, with the join link: ``video_reminder_sent_for``.
@@ -36,8 +37,7 @@ from appointments import conf
 from appointments.constants import OCCUPYING_STATUSES, Channel
 from appointments.models import Appointment
 from appointments.notifications import Mail, change_mail, reminder_mail
-from portal.mail import message_id
-from portal.tasks import send_email
+from portal.mail import mail_enqueue, message_id
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +52,7 @@ def _reminder_offsets(appointment: Appointment) -> dict[str, timedelta]:
 
 
 def _send(mail: Mail, *, message_id: str) -> None:
-    send_email.enqueue(
-        to=mail.to, subject=mail.subject, body=mail.body, attachments=mail.attachments, message_id=message_id
-    )
+    mail_enqueue(mail, message_id=message_id)
 
 
 def reminder_message_id(appointment: Appointment, *, kind: str) -> str:
@@ -64,7 +62,7 @@ def reminder_message_id(appointment: Appointment, *, kind: str) -> str:
 
 def _load(appointment_id: int) -> Appointment | None:
     return (
-        Appointment.objects.select_related("appointment_type", "citizen", "location").filter(pk=appointment_id).first()
+        Appointment.objects.select_related("appointment_type__jobcenter", "citizen").filter(pk=appointment_id).first()
     )
 
 
@@ -127,7 +125,7 @@ def appointment_reminders_due() -> int:
             .filter(Q(**{f"{field}__isnull": True}) | ~Q(**{field: F("start")}))
             # Booked inside the reminder period: the confirmation has just gone out.
             .filter(created_at__lte=F("start") - before)
-            .select_related("appointment_type", "citizen", "location")
+            .select_related("appointment_type__jobcenter", "citizen")
         )
         if kind == "video":
             due = due.filter(channel=Channel.VIDEO)

@@ -108,6 +108,9 @@ class User(AbstractUser):
         default="de",
         choices=[("de", "Deutsch"), ("en", "English"), ("uk", "Українська")],
     )
+    # A calendar file with appointment e-mails (it names the time): only when the
+    # person asks for it; its title is neutral (portal/mail.py, appointments/ics.py).
+    email_calendar_attachment = models.BooleanField(_("calendar file in e-mails"), default=False)
     # Bumped by every change through the API: the ETag of ``/api/v1/me/``.
     version = models.PositiveIntegerField(default=1, editable=False)
 

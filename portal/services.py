@@ -8,12 +8,12 @@ from portal.api.conditional import if_match_check
 from portal.audit import audit_record
 from portal.models import User
 
-PROFILE_FIELDS = ("first_name", "last_name", "preferred_language")
+PROFILE_FIELDS = ("first_name", "last_name", "preferred_language", "email_calendar_attachment")
 
 
 @transaction.atomic
 def user_profile_update(*, user: User, actor: User, changes: dict, if_match: str | None = None) -> User:
-    """Change a user's own profile (names, preferred language).
+    """Change a user's own profile (names, preferred language, calendar file in e-mails).
 
     1. Lock the row, so that two devices saving at once are serialised.
     2. Refuse with 412 when ``if_match`` names an older version.

@@ -44,8 +44,10 @@ def send_email(
     message_id: str | None = None,
     attempt: int = 0,
 ) -> None:
-    """Send one e-mail outside the request. Callers put no social data in it:
-    a reference, a time, a place and a link at most (Sozialgeheimnis).
+    """Send one e-mail outside the request. Callers build it with
+    ``portal.mail.notice_mail`` and hand it over with ``portal.mail.mail_enqueue``:
+    something is waiting and a link, no social data (Sozialgeheimnis); an
+    attachment only where the recipient asked for it.
 
     ``message_id`` (``portal.mail.message_id``): the same header on a resend, for
     e-mails that must go out once. The task runs again when its worker died

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.constants import AppointmentStatus, Channel
 from appointments.models import Appointment
 from portal.api.problems import Problem
 from portal.audit import audit_record
-from portal.tasks import send_email
+from portal.mail import Notice, mail_enqueue, mail_language, notice_mail, portal_url
 from video.conf import conf
 from video.constants import GuestKind
 from video.models import Guest, Participation
@@ -25,7 +23,6 @@ from video.tokens import participant_id, token_issue
 from video.turn import ice_servers
 
 MAX_GUESTS = 3
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def room_ticket(*, access: RoomAccess, websocket_base: str, now: datetime | None = None) -> dict:
@@ -64,7 +61,7 @@ def room_ticket(*, access: RoomAccess, websocket_base: str, now: datetime | None
 def guest_link(*, appointment: Appointment, key: str) -> str:
     # The key is in the fragment: browsers never send it to a server, so it
     # does not end up in access logs or Referer headers.
-    return f"{settings.PUBLIC_BASE_URL}/video/{appointment.public_id}/#guest={key}"
+    return portal_url(f"/video/{appointment.public_id}/#guest={key}")
 
 
 @transaction.atomic
@@ -73,7 +70,9 @@ def guest_invite(
 ) -> tuple[Guest, str]:
     """1. Check that the room can still take a guest (video, not cancelled, not over, at most 3).
     2. Store the guest with the hash of a random key.
-    3. Audit, and e-mail the link (key in the fragment) after the commit.
+    3. Audit, and e-mail the link (key in the fragment) after the commit: a
+       neutral invitation (portal/mail.py), no date, time or topic; the room
+       page the link opens says when the room opens.
     Returns the guest and the key (shown once)."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.channel != Channel.VIDEO:
@@ -106,17 +105,14 @@ def guest_invite(
         jobcenter=appointment.appointment_type.jobcenter_id,
         data={"guest": str(guest.public_id), "kind": kind},
     )
-    link = guest_link(appointment=appointment, key=key)
-    mail_language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    with translation.override(mail_language):
-        start = timezone.localtime(appointment.start, timezone=BERLIN)
-        subject = _("Invitation to a video consultation")
-        body = _(
-            "You are invited to a video consultation of the Jobcenter on %(date)s at %(time)s.\n\n"
-            "Join with this link (it opens 15 minutes before):\n%(link)s\n\n"
-            "The link is personal: please do not pass it on. Nothing is recorded."
-        ) % {"date": start.strftime("%d.%m.%Y"), "time": start.strftime("%H:%M"), "link": link}
-    transaction.on_commit(lambda: send_email.enqueue(to=[email], subject=str(subject), body=str(body)))
+    mail = notice_mail(
+        to=email,
+        language=mail_language(language=language),
+        link=guest_link(appointment=appointment, key=key),
+        jobcenter_name=appointment.appointment_type.jobcenter.name,
+        notice=Notice.GUEST,
+    )
+    transaction.on_commit(lambda: mail_enqueue(mail))
     return guest, key
 
 

@@ -36,6 +36,7 @@ class MeOut(serializers.ModelSerializer):
             "first_name",
             "last_name",
             "preferred_language",
+            "email_calendar_attachment",
             "roles",
             "jobcenter",
             "teams",
@@ -57,12 +58,17 @@ class MeIn(serializers.Serializer):
     preferred_language = serializers.ChoiceField(
         choices=User._meta.get_field("preferred_language").choices, required=False
     )
+    email_calendar_attachment = serializers.BooleanField(
+        required=False,
+        help_text="Attach a calendar file (neutral title, no topic or place) to appointment e-mails. Off by default.",
+    )
 
 
 class MeView(APIView):
     """The logged-in user, with roles, Jobcenter and teams.
 
-    ``PATCH`` changes the names and the preferred language. Send the ``ETag``
+    ``PATCH`` changes the names, the preferred language and whether appointment
+    e-mails carry a calendar file (``email_calendar_attachment``, off by default). Send the ``ETag``
     of your last ``GET`` as ``If-Match``: a stale one gets 412.
     """
 

@@ -69,7 +69,10 @@ def test_it_books_a_free_slot_and_sends_the_confirmation_once(
     message = mail.outbox[0]
     assert message.to == [citizen.email]
     assert citizen.last_name not in message.body and "Dolmetscher" not in message.body
-    assert message.attachments[0][0] == "termin.ics"
+    assert f"http://testserver/appointments/{appointment.public_id}/" in message.body
+    assert (
+        message.attachments == []
+    )  # a calendar file only when the citizen chose it (tests/security/test_email_contents.py)
     assert AuditEvent.objects.filter(action="appointment.book", object_id=str(appointment.public_id)).exists()
 
 

@@ -16,6 +16,7 @@ from appointments.tasks import (
     reminder_message_id,
 )
 from tests.appointments.factories import AppointmentFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def soon(hours: float, **kwargs) -> Appointment:
 
 
 def test_it_sends_the_confirmation_once_when_the_task_runs_twice():
-    appointment = AppointmentFactory()
+    appointment = AppointmentFactory(citizen=UserFactory(citizen=True, email_calendar_attachment=True))
     assert appointment_notify.call(appointment_id=appointment.pk, version=1) is True
     assert appointment_notify.call(appointment_id=appointment.pk, version=1) is False
     assert len(mail.outbox) == 1

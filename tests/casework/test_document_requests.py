@@ -57,9 +57,10 @@ def test_it_runs_the_whole_lifecycle(org, case, api_for, django_capture_on_commi
         S.IN_REVIEW,
         S.DOCUMENTS_REQUESTED,
     ]
-    # The citizen is told by e-mail - a reference and a link, not what is asked for.
+    # The citizen is told by e-mail that something is waiting, with a link: not what is asked for, no reference.
     assert len(mail.outbox) == 1
-    assert case.reference in mail.outbox[0].body
+    assert f"/applications/{case.public_id}/" in mail.outbox[0].body
+    assert case.reference not in mail.outbox[0].body + mail.outbox[0].subject
     assert "Kontoauszüge" not in mail.outbox[0].body + mail.outbox[0].subject
 
     # The citizen sees the request with its deadline and warning, and in the timeline.
@@ -168,7 +169,8 @@ def test_it_reminds_once_before_the_deadline(org, case, settings, django_capture
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [case.applicant.email]
-    assert case.reference in mail.outbox[0].body
+    assert f"/applications/{case.public_id}/" in mail.outbox[0].body
+    assert case.reference not in mail.outbox[0].body
     assert "Lohnabrechnung" not in mail.outbox[0].body
     soon.refresh_from_db()
     assert soon.reminder_sent_at is not None

@@ -195,14 +195,11 @@ def test_it_has_a_translation_for_every_string_marked_in_the_code(source, tmp_pa
 # keeps them from being lost until the code marks them visibly.
 ADDED_BY_HAND = {
     "applications": ["born"],  # _('born') inside an f-string, pdf.py
-    "casework": [  # gettext_noop imported as N_, pdf.py and notify.py
+    "casework": [  # gettext_noop imported as N_, pdf.py
         "Standard needs (Regelbedarf)",
         "Additional needs (Mehrbedarfe)",
         "Housing and heating (KdU)",
         "Total per month",
-        "Documents requested for your application %(reference)s",
-        "Reminder: documents for your application %(reference)s",
-        "Your application %(reference)s has been decided",
     ],
 }
 

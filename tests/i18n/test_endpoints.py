@@ -186,9 +186,9 @@ def test_it_mails_the_booking_in_the_citizens_preferred_language(api_for, slot, 
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.subject.startswith("Ваша зустріч: ")
-    assert message.body.startswith("Вашу зустріч заброньовано.\n\nЩо: ")
-    assert "Телефоном: ваш консультант вам зателефонує." in message.body
+    # A neutral notice (portal/mail.py), in the citizen's language.
+    assert message.subject == "Нове повідомлення на порталі jobcenter digital"
+    assert message.body.startswith("Добрий день!\n\nНа порталі jobcenter digital для вас є щось нове.")
 
 
 # --- casework -------------------------------------------------------------------
@@ -257,8 +257,9 @@ def test_it_stores_the_warning_in_german_and_mails_the_citizen_in_ukrainian(
     assert "(§66 SGB I)" in request.consequences_text and "(§67 SGB I)" in request.consequences_text
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.subject == f"Запит документів для вашої заяви {case.reference}"
-    assert message.body.startswith(f"Jobcenter потрібні документи для вашої заяви {case.reference}.")
+    assert message.subject == "Нове повідомлення на порталі jobcenter digital"
+    assert message.body.startswith("Добрий день!\n\nНа порталі jobcenter digital для вас є щось нове.")
+    assert case.reference not in message.body
 
 
 def test_it_keeps_legal_texts_german_when_staff_work_in_english_and_adds_the_citizens_language(api_for, office):

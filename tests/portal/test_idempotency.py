@@ -18,7 +18,7 @@ URL = "/api/v1/test/notes/"
 
 
 def created_rows() -> int:
-    return AuditEvent.objects.filter(action="note.create").count()
+    return AuditEvent.objects.filter(action="application.note.create").count()
 
 
 def test_it_returns_the_first_response_for_a_retry_with_the_same_key(citizen_api):

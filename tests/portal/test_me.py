@@ -56,6 +56,21 @@ def test_it_changes_names_and_language_with_a_matching_if_match(citizen_api, cit
     )
 
 
+def test_it_turns_the_calendar_file_in_e_mails_on_and_records_only_the_field_name(citizen_api, citizen):
+    assert citizen_api.get("/api/v1/me/").json()["email_calendar_attachment"] is False  # off by default
+    response = citizen_api.patch("/api/v1/me/", {"email_calendar_attachment": True}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["email_calendar_attachment"] is True
+    citizen.refresh_from_db()
+    assert citizen.email_calendar_attachment is True and citizen.version == 2
+    event = AuditEvent.objects.get(action="user.update", object_id=str(citizen.public_id))
+    assert event.data == {"fields": ["email_calendar_attachment"]}
+
+    response = citizen_api.patch("/api/v1/me/", {"email_calendar_attachment": "vielleicht"}, format="json")
+    assert response.status_code == 400
+    assert "email_calendar_attachment" in response.json()["errors"]
+
+
 def test_it_refuses_a_stale_if_match_and_keeps_the_newer_change(citizen_api, citizen):
     old_etag = citizen_api.get("/api/v1/me/")["ETag"]
     phone = citizen_api.patch("/api/v1/me/", {"first_name": "From-Phone"}, format="json", HTTP_IF_MATCH=old_etag)

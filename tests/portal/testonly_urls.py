@@ -24,7 +24,7 @@ class NoteCreate(APIView):
     def post(self, request):
         data = NoteIn(data=request.data)
         data.is_valid(raise_exception=True)
-        event = audit_record(actor=request.user, action="note.create", object_type="note", object_id="-")
+        event = audit_record(actor=request.user, action="application.note.create", object_type="note", object_id="-")
         return Response({"id": str(event.public_id), "text": data.validated_data["text"]}, status=201)
 
 
