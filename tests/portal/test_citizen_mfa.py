@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
+from fido2.utils import websafe_encode
 from django.test import Client
 from django.utils import timezone
 
@@ -396,3 +397,48 @@ def test_browser_client_reports_the_pending_setup_too():
     assert response.status_code == 200
     assert response.json()["meta"]["mfa_setup"]["overdue"] is False
     assert client.get(ME).status_code == 200
+
+
+# --- passkeys in the headless API (the ceremony itself: tests/security/test_passkeys_browser.py) ---
+def test_it_offers_a_citizen_passkey_creation_options_for_this_host_after_the_password_again():
+    citizen = UserFactory(citizen=True)
+    _, _, token = app_password_login(citizen)
+    webauthn = f"{APP}/account/authenticators/webauthn"
+
+    assert app_get(f"{webauthn}?passwordless", token).status_code == 401  # reauthentication first
+    reauthenticate(token)
+    response = app_get(f"{webauthn}?passwordless", token)
+
+    assert response.status_code == 200, response.content
+    options = response.json()["data"]["creation_options"]["publicKey"]
+    assert options["rp"]["id"] == "testserver"
+    assert options["authenticatorSelection"]["residentKey"] == "required"
+    assert options["authenticatorSelection"]["userVerification"] == "required"
+
+
+def test_it_offers_the_passkey_login_and_refuses_a_forged_credential():
+    citizen = UserFactory(citizen=True)
+    client = Client()
+    login_url = f"{BROWSER}/auth/webauthn/login"
+
+    response = client.get(login_url)
+    assert response.status_code == 200, response.content
+    options = response.json()["data"]["request_options"]["publicKey"]
+    assert options["userVerification"] == "required"  # a passkey alone must verify its user
+
+    forged = {
+        "id": "AAAA",
+        "rawId": "AAAA",
+        "type": "public-key",
+        "response": {
+            "clientDataJSON": "e30",
+            "authenticatorData": "AAAA",
+            "signature": "AAAA",
+            "userHandle": websafe_encode(str(citizen.pk).encode()),  # names the citizen
+        },
+        "clientExtensionResults": {},
+    }
+    response = post_json(client, login_url, {"credential": forged})
+
+    assert response.status_code == 400, response.content
+    assert client.get(ME).status_code == 401
