@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
-from fido2.utils import websafe_encode
 from django.test import Client
 from django.utils import timezone
+from fido2.utils import websafe_encode
 
 from portal.audit import AuditAction
 from portal.mfa import citizen_mfa_due_at, jobcenter_citizen_mfa_update
