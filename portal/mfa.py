@@ -133,10 +133,13 @@ def mfa_setup_remember(*, session: SessionBase, user) -> None:
 def mfa_setup_record(*, request, authenticator) -> None:
     """A second factor set up in this session counts as passed in it: adding it
     proved the passkey or the code, and whoever could add it could as well log
-    in again with it."""
+    in again with it. Only after the password was asked for again (allauth's
+    reauthentication, on by default): a stolen session alone must not become a
+    session with a second factor."""
     from allauth.account.internal.flows.login import record_authentication
+    from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 
-    if authenticator.type in SECOND_FACTOR_TYPES:
+    if authenticator.type in SECOND_FACTOR_TYPES and did_recently_reauthenticate(request):
         record_authentication(request, authenticator.user, "mfa", id=authenticator.pk, type=authenticator.type)
 
 

@@ -218,6 +218,20 @@ def test_it_refuses_the_api_after_the_grace_period_but_lets_the_citizen_set_up_t
     assert "mfa_setup" not in app_get(f"{APP}/auth/session", token).json()["meta"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_it_does_not_count_a_factor_added_without_the_password_again(settings):
+    settings.MFA_REAUTHENTICATION_REQUIRED = False  # should someone switch it off: a session alone gains nothing
+    requiring_jobcenter(days_ago=40, grace_days=30)
+    citizen = citizen_joined(days_ago=100)
+    _, _, token = app_password_login(citizen)
+    secret = app_get(TOTP, token).json()["meta"]["secret"]
+
+    response = post_json(Client(), TOTP, {"code": totp_code(secret)}, X_Session_Token=token)
+
+    assert response.status_code == 200, response.content
+    assert me_with_token(token).json()["code"] == "mfa_required"
+
+
 def test_it_lets_a_citizen_past_the_grace_period_log_out():
     requiring_jobcenter(days_ago=40, grace_days=30)
     citizen = citizen_joined(days_ago=100)
