@@ -401,7 +401,7 @@ def test_it_switches_the_requirement_on_in_the_admin_site():
     assert AuditEvent.objects.filter(action=AuditAction.JOBCENTER_CITIZEN_MFA_UPDATE, actor=admin).count() == 1
 
 
-def test_browser_client_reports_the_pending_setup_too():
+def test_it_reports_the_pending_setup_to_the_browser_client_too():
     requiring_jobcenter(days_ago=2, grace_days=30)
     citizen = citizen_joined(days_ago=100)
     client = Client()
