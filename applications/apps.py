@@ -19,3 +19,9 @@ class ApplicationsConfig(AppConfig):
         from applications.export import applications_personal_data
 
         return applications_personal_data(user)
+
+    def citizen_jobcenter_ids(self, user) -> set[int]:
+        """The Jobcenters of the citizen's applications (their second-factor rule: portal/mfa.py)."""
+        from applications.models import Application
+
+        return set(Application.objects.filter(applicant=user).values_list("jobcenter_id", flat=True))

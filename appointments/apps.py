@@ -23,6 +23,12 @@ class AppointmentsConfig(AppConfig):
 
         return appointments_personal_data(user)
 
+    def citizen_jobcenter_ids(self, user) -> set[int]:
+        """The Jobcenters of the citizen's appointments (their second-factor rule: portal/mfa.py)."""
+        from appointments.models import Appointment
+
+        return set(Appointment.objects.filter(citizen=user).values_list("appointment_type__jobcenter_id", flat=True))
+
 
 def _ensure_legal_texts(sender, using="default", **kwargs) -> None:
     """Legal texts are data that binding invitations need; a database flush

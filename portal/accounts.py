@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.httpkit import is_headless_request
+from allauth.headless.adapter import DefaultHeadlessAdapter
+from django.contrib import messages
+from django.urls import reverse
 
 from portal.constants import Role
+from portal.mfa import mfa_setup_notice, mfa_setup_pending, mfa_setup_record, mfa_setup_remember
 from portal.roles import role_group
 
 
@@ -28,3 +33,37 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if response is None and not request.user.is_authenticated:
             request.session.cycle_key()
         return response
+
+    def login(self, request, user) -> None:
+        """Every way in (password, second factor, passkey) ends here: note in
+        the session whether the citizen must still set up a second factor."""
+        super().login(request, user)
+        mfa_setup_remember(session=request.session, user=user)
+
+    def get_login_redirect_url(self, request) -> str:
+        """A citizen who must still set up a second factor lands on that page."""
+        if mfa_setup_pending(request.session, request.user) is not None:
+            return reverse("mfa_index")
+        return super().get_login_redirect_url(request)
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        pending = mfa_setup_pending(request.session, user)
+        if pending is not None and not is_headless_request(request):
+            messages.warning(request, mfa_setup_notice(pending))
+        return response
+
+
+class PortalHeadlessAdapter(DefaultHeadlessAdapter):
+    def populate_response_meta(self, request, meta: dict) -> None:
+        """A citizen who must still set up a second factor finds ``meta.mfa_setup``
+        (``due_at``, ``overdue``) in every answer of allauth's API, the login's included."""
+        super().populate_response_meta(request, meta)
+        pending = mfa_setup_pending(getattr(request, "session", None), getattr(request, "user", None))
+        if pending is not None:
+            meta["mfa_setup"] = pending.as_meta()
+
+
+def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
+    """allauth's only hook for a newly set-up factor (connected in ``PortalConfig.ready``)."""
+    mfa_setup_record(request=request, authenticator=authenticator)

@@ -1,14 +1,45 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.constants import Role
+from portal.mfa import jobcenter_citizen_mfa_update
 from portal.models import AuditEvent, Jobcenter, Location, Team, User
 
 
 @admin.register(Jobcenter)
 class JobcenterAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "reference_prefix"]
+    list_display = ["name", "slug", "reference_prefix", "citizen_mfa_required", "citizen_mfa_grace_days"]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "email", "phone", "reference_prefix")}),
+        (
+            _("Second factor for citizens"),
+            {"fields": ("citizen_mfa_required", "citizen_mfa_grace_days", "citizen_mfa_required_since")},
+        ),
+    )
+    readonly_fields = ("citizen_mfa_required_since",)
+
+    def save_model(self, request, obj, form, change):
+        """The second-factor rule goes through its service (start of the grace period, audit)."""
+        mfa_fields = {"citizen_mfa_required", "citizen_mfa_grace_days"}
+        if not change or not mfa_fields.intersection(form.changed_data):
+            if not change and obj.citizen_mfa_required:
+                obj.citizen_mfa_required_since = timezone.now()
+            super().save_model(request, obj, form, change)
+            return
+        required, grace_days = obj.citizen_mfa_required, obj.citizen_mfa_grace_days
+        saved = Jobcenter.objects.get(pk=obj.pk)
+        obj.citizen_mfa_required = saved.citizen_mfa_required
+        obj.citizen_mfa_grace_days = saved.citizen_mfa_grace_days
+        obj.citizen_mfa_required_since = saved.citizen_mfa_required_since
+        super().save_model(request, obj, form, change)
+        updated = jobcenter_citizen_mfa_update(
+            jobcenter=obj, required=required, grace_days=grace_days, actor=request.user
+        )
+        obj.citizen_mfa_required = updated.citizen_mfa_required
+        obj.citizen_mfa_grace_days = updated.citizen_mfa_grace_days
+        obj.citizen_mfa_required_since = updated.citizen_mfa_required_since
 
 
 @admin.register(Team)

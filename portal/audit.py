@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_EXPORT = "personal_data.export", _("Personal data exported (Art. 15 GDPR)")
     AUDIT_EVENT_LIST = "audit_event.list", _("Audit trail read")
     RETENTION_RUN = "retention.run", _("Retention run")
+    JOBCENTER_CITIZEN_MFA_UPDATE = "jobcenter.citizen_mfa.update", _("Second-factor rule for citizens changed")
     # Applications (citizen side and the shared state machine)
     APPLICATION_CREATE = "application.create", _("Application started")
     APPLICATION_UPDATE = "application.update", _("Application section changed")
@@ -79,6 +80,7 @@ class AuditObjectType(models.TextChoices):
     names the audit endpoint's ``object_type`` filter accepts."""
 
     USER = "portal.user", _("Account")
+    JOBCENTER = "portal.jobcenter", _("Jobcenter")
     APPLICATION = "applications.application", _("Application")
     DOCUMENT = "applications.document", _("Evidence")
     APPOINTMENT = "appointments.appointment", _("Appointment")

@@ -22,11 +22,37 @@ class Jobcenter(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     # Prefix of human-readable reference numbers, e.g. "KL" for Kaiserslautern.
     reference_prefix = models.CharField(max_length=8, default="JC")
+    # Citizens' second factor (portal/mfa.py has the rule who is bound and from when).
+    citizen_mfa_required = models.BooleanField(
+        _("citizens need a second factor"),
+        default=False,
+        help_text=_("Citizens must set up a passkey or an authenticator app after the grace period."),
+    )
+    citizen_mfa_grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days)"),
+        default=30,
+        help_text=_(
+            "Days a citizen may still log in without a second factor (and is reminded), counted from "
+            "when the requirement was switched on or from the citizen's registration, whichever is later."
+        ),
+    )
+    # Set when ``citizen_mfa_required`` is switched on (portal.mfa.jobcenter_citizen_mfa_update).
+    citizen_mfa_required_since = models.DateTimeField(_("second factor required since"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("Jobcenter")
         verbose_name_plural = _("Jobcenters")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(citizen_mfa_required=False) | models.Q(citizen_mfa_required_since__isnull=False),
+                name="jobcenter_citizen_mfa_required_has_since",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(citizen_mfa_grace_days__lte=365),
+                name="jobcenter_citizen_mfa_grace_at_most_a_year",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

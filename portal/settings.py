@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.NoStoreMiddleware",
+    # Pages lead a citizen past the grace period to the second-factor page.
+    "portal.mfa.CitizenMfaSetupMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -227,8 +229,18 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Jobcenter digital] "
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factor: authenticator app (TOTP), passkeys and security keys (WebAuthn),
+# recovery codes as backup. Staff roles always need one; for citizens a Jobcenter
+# may require one (portal/mfa.py).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Jobcenter digital"
+# "Sign in with a passkey" (no password): the passkey must verify its user (PIN or
+# biometrics), so it counts as a second factor (portal.mfa.session_used_mfa).
+MFA_PASSKEY_LOGIN_ENABLED = True
+# WebAuthn's origin check stays on: https, and http only on localhost (development, tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+# The second factor pending for a citizen shows as meta.mfa_setup in allauth's API answers.
+HEADLESS_ADAPTER = "portal.accounts.PortalHeadlessAdapter"
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("browser", "app")
 # App tokens end like browser sessions: idle timeout for staff, deactivated accounts.

@@ -2,8 +2,9 @@
 
 The default permission (``IsAuthenticatedWithRoleMFA``) lets in any logged-in
 user, except that counsellors, staff, team leads and admins must have passed
-a second factor (TOTP or recovery code) in this session. Views narrow it down
-further with ``HasRole``.
+a second factor (TOTP, recovery code or passkey) in this session, and so must
+citizens whose Jobcenter requires one once their grace period is over
+(``portal/mfa.py``). Views narrow it down further with ``HasRole``.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from rest_framework.permissions import BasePermission
 
 from portal.api.problems import Problem
 from portal.constants import Role
+from portal.mfa import (  # noqa: F401 (session_used_mfa: imported from here by video and the admin site)
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    mfa_setup_pending,
+    session_used_mfa,
+)
 from portal.sessions import staff_session_alive
-
-# Where allauth records how this session was authenticated, and for whom.
-AUTHENTICATION_METHODS_SESSION_KEY = "account_authentication_methods"
-AUTHENTICATION_METHODS_USER_SESSION_KEY = "account_authentication_methods_user"
 
 
 def session_of(request) -> SessionBase | None:
@@ -30,16 +33,6 @@ def session_of(request) -> SessionBase | None:
     if isinstance(auth, SessionBase):
         return auth
     return getattr(request, "session", None)
-
-
-def session_used_mfa(session: SessionBase | None, user) -> bool:
-    """True when ``user`` passed a second factor (TOTP or recovery code) in this session."""
-    if session is None or user is None or user.pk is None:
-        return False
-    if session.get(AUTHENTICATION_METHODS_USER_SESSION_KEY) != str(user.pk):
-        return False  # records of someone who used this session before
-    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY) or []
-    return any(isinstance(r, dict) and r.get("method") == "mfa" for r in records)
 
 
 class IsAuthenticatedWithRoleMFA(BasePermission):
@@ -63,6 +56,17 @@ class IsAuthenticatedWithRoleMFA(BasePermission):
                     "Your role works with social data: log in with your second factor "
                     "(authenticator app) to use this function."
                 ),
+            )
+        pending = mfa_setup_pending(session, user)
+        if pending is not None and pending.overdue:
+            raise Problem(
+                status=403,
+                code="mfa_required",
+                detail=_(
+                    "Your Jobcenter requires a second factor to protect your data: set up a passkey "
+                    "or an authenticator app to use this function."
+                ),
+                extra={"mfa_setup": pending.as_meta()},
             )
         return True
 

@@ -57,7 +57,9 @@ class Problem(exceptions.APIException):
     @classmethod
     def invalid(cls, field: str, message: str) -> Problem:
         """400 naming one field, shaped like a serializer's validation error."""
-        return cls(status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]})
+        return cls(
+            status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
+        )
 
 
 class PreconditionFailed(Problem):
