@@ -10,9 +10,9 @@ from django.utils import timezone
 from applications.constants import ApplicationStatus as S
 from applications.constants import DocumentRequestStatus
 from applications.models import DocumentRequest, StatusChange
-from casework.deadlines import berlin_date
 from casework.legal import CONSEQUENCES_VERSION
 from casework.tasks import send_document_request_reminders
+from portal.clock import berlin_date
 from tests.casework.factories import ApplicationFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
