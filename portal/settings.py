@@ -363,6 +363,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SpokenLanguageEnum": "appointments.constants.LANGUAGES",
         "GuestKindEnum": "video.constants.GuestKind",
+        "ApplicationStatusEnum": "applications.constants.ApplicationStatus",
+        "DocumentRequestStatusEnum": "applications.constants.DocumentRequestStatus",
     },
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)

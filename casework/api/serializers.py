@@ -300,12 +300,19 @@ class StatusChangeOut(serializers.Serializer):
         return {"from": field, **fields}
 
 
+@extend_schema_field(
+    {"type": "object", "additionalProperties": True, "description": "The application as submitted (frozen)."}
+)
+class SnapshotField(serializers.JSONField):
+    pass
+
+
 class CaseDetailOut(QueueRowOut):
     """Everything staff need to decide (``selectors.case_detail_for_staff``): the
     queue row, the submitted data (frozen snapshot), the documents, the requests,
     the history, the decision and the next states the caller may choose."""
 
-    data = serializers.JSONField(source="snapshot")
+    data = SnapshotField(source="snapshot")
     snapshot_sha256 = serializers.CharField()
     documents = DocumentOut(many=True)
     document_requests = DocumentRequestOut(many=True)

@@ -310,7 +310,7 @@ class DocumentDownload(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in files.ALLOWED_TYPES})
     def get(self, request, application_id, document_id):
         application = application_get_for_staff(user=request.user, public_id=application_id)
         document = child_get(queryset=documents_for(application=application), public_id=document_id)
