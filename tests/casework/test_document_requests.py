@@ -152,6 +152,18 @@ def test_it_flags_overdue_requests(org, case, api_for):
     assert [r["overdue_document_requests"] for r in row] == [1]
 
 
+def test_it_has_one_rule_for_overdue_in_python_and_sql(org, case):
+    today = berlin_date(timezone.now())
+    requests = [
+        _request(case, deadline_in_days=days, status=status)
+        for days in (-1, 0, 1)
+        for status in DocumentRequestStatus.values
+    ]
+    in_python = {r.pk for r in requests if r.is_overdue(today)}
+    in_sql = set(DocumentRequest.objects.overdue(today).values_list("pk", flat=True))
+    assert in_python == in_sql == {r.pk for r in requests if r.deadline < today and r.status == "open"}
+
+
 def test_it_reminds_once_before_the_deadline(org, case, settings, django_capture_on_commit_callbacks):
     settings.CASEWORK_REMINDER_DAYS_BEFORE = 3
     soon = _request(case, deadline_in_days=2)
