@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from applications.constants import DECIDED_STATUSES as DECIDED
 from applications.constants import IN_CASEWORK_STATUSES, ApplicationStatus, DocumentRequestStatus, Relationship
 from applications.models import Application, Document, DocumentRequest, HouseholdMember, Message, StatusChange
-from applications.selectors import application_get_for_owner
+from applications.selectors import application_get_for_owner, child_get, documents_for
 from applications.workflow import STAFF, allowed_targets
 from casework import conf
 from casework.access import application_get_for_staff, applications_visible_to, is_caseworker
@@ -299,6 +299,20 @@ def document_request_for_staff(*, pk: int) -> DocumentRequest:
 def notes_of_case(*, user, public_id: uuid.UUID | str) -> QuerySet[InternalNote]:
     application = case_read_for_staff(user=user, public_id=public_id, action=AuditAction.APPLICATION_NOTES_READ)
     return InternalNote.objects.filter(application=application).select_related("author")
+
+
+def document_for_staff(*, user, public_id: uuid.UUID | str, document_id: uuid.UUID | str) -> Document:
+    """A citizen's evidence on a case ``user`` may read (404 otherwise); the read recorded."""
+    application = application_get_for_staff(user=user, public_id=public_id)
+    document = child_get(queryset=documents_for(application=application), public_id=document_id)
+    audit_record(
+        actor=user,
+        action=AuditAction.DOCUMENT_READ,
+        obj=document,
+        jobcenter=application.jobcenter_id,
+        data={"application": str(application.public_id)},
+    )
+    return document
 
 
 def decision_of(*, application: Application) -> Decision:

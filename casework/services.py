@@ -1,9 +1,11 @@
 """Writes of the staff side (Leistungssachbearbeitung).
 
-Every service locks the application row, refuses what the case's state or
-the caller's position does not allow (a problem naming why), writes, records
-an audit event (ids only) and sends e-mail only after the commit. Status
-changes go through the one state machine, ``applications.workflow``.
+Every service locks the application row, checks the caller's ``If-Match``
+against the locked row (412 when the case changed meanwhile), refuses what the
+case's state or the caller's position does not allow (a problem naming why),
+writes with a new version (``portal.versioning.save_new_version``), records an
+audit event (ids only) and sends e-mail only after the commit. Status changes
+go through the one state machine, ``applications.workflow``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from applications.constants import (
     TimelineKind,
 )
 from applications.models import Application, DocumentRequest, HouseholdMember, Message
+from applications.selectors import messages_for
 from applications.services import message_post, messages_mark_read, timeline_record
 from applications.workflow import application_transition
 from casework import conf, legal, notify
@@ -36,7 +39,7 @@ from casework.access import ensure_may_work, ensure_undecided
 from casework.models import Decision, InternalNote, RoutingRule
 from casework.pdf import decision_pdf
 from casework.routing import Rule, pick_team
-from casework.selectors import staff_member_of_jobcenter, team_of_jobcenter, with_queue_columns
+from casework.selectors import case_read_for_staff, staff_member_of_jobcenter, team_of_jobcenter, with_queue_columns
 from portal.api.conditional import if_match_check
 from portal.api.problems import Problem
 from portal.audit import AuditAction, audit_record
@@ -592,6 +595,15 @@ def note_add(*, application: Application, actor, body: str) -> InternalNote:
         actor=actor, action=AuditAction.APPLICATION_NOTE_CREATE, obj=application, data={"note": str(note.public_id)}
     )
     return note
+
+
+@transaction.atomic
+def staff_messages_read(*, user, public_id: uuid.UUID | str) -> QuerySet[Message]:
+    """Staff open the case's Postfach thread: the read is audited and the
+    citizen's messages count as read by the Jobcenter from now on."""
+    application = case_read_for_staff(user=user, public_id=public_id, action=AuditAction.APPLICATION_MESSAGES_READ)
+    messages_mark_read(application=application, actor=user, by_jobcenter=True)
+    return messages_for(application=application).select_related("author")
 
 
 @transaction.atomic

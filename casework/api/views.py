@@ -20,10 +20,9 @@ from rest_framework.views import APIView
 
 from applications import files
 from applications.models import Application, Message
-from applications.selectors import child_get, documents_for, messages_for
-from applications.services import messages_mark_read
+from applications.selectors import child_get
 from casework import conf, selectors, services
-from casework.access import application_get_for_caseworker, application_get_for_staff
+from casework.access import application_get_for_caseworker
 from casework.api import serializers as s
 from casework.deadlines import Flag
 from casework.models import Decision, DecisionOutcome
@@ -312,15 +311,7 @@ class DocumentDownload(APIView):
 
     @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in files.ALLOWED_TYPES})
     def get(self, request, application_id, document_id):
-        application = application_get_for_staff(user=request.user, public_id=application_id)
-        document = child_get(queryset=documents_for(application=application), public_id=document_id)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.DOCUMENT_READ,
-            obj=document,
-            jobcenter=application.jobcenter_id,
-            data={"application": str(application.public_id)},
-        )
+        document = selectors.document_for_staff(user=request.user, public_id=application_id, document_id=document_id)
         handle = files.private_storage().open(document.storage_name, "rb")
         return FileResponse(
             handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
@@ -407,11 +398,7 @@ class Messages(APIView):
 
     @extend_schema(responses=s.MessageOut(many=True))
     def get(self, request, application_id):
-        application = selectors.case_read_for_staff(
-            user=request.user, public_id=application_id, action=AuditAction.APPLICATION_MESSAGES_READ
-        )
-        messages_mark_read(application=application, actor=request.user, by_jobcenter=True)
-        messages = messages_for(application=application).select_related("author")
+        messages = services.staff_messages_read(user=request.user, public_id=application_id)
         return Response(s.MessageOut(messages, many=True).data)
 
     @extend_schema(request=s.StaffMessageIn, responses={201: s.MessageOut})
