@@ -7,6 +7,7 @@ every other write through the services in ``applications.services``.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -262,6 +263,12 @@ class BankAccount(models.Model):
         return f"account of {self.application_id}"
 
 
+class DocumentRequestQuerySet(models.QuerySet):
+    def overdue(self, today: date) -> DocumentRequestQuerySet:
+        """The SQL form of ``DocumentRequest.is_overdue``: open and past the deadline."""
+        return self.filter(status=DocumentRequestStatus.OPEN, deadline__lt=today)
+
+
 class DocumentRequest(models.Model):
     """A request to cooperate (Mitwirkung, §60 SGB I): staff asks for documents.
 
@@ -295,6 +302,8 @@ class DocumentRequest(models.Model):
     rejection_reason = models.TextField(_("reason"), blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = DocumentRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["deadline", "id"]
         verbose_name = _("document request")
@@ -302,6 +311,10 @@ class DocumentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"request {self.public_id} ({self.status})"
+
+    def is_overdue(self, today: date) -> bool:
+        """Still open after its deadline (a Berlin date): the citizen may still answer (§67 SGB I)."""
+        return self.status == DocumentRequestStatus.OPEN and self.deadline < today
 
 
 class Document(models.Model):

@@ -45,6 +45,7 @@ from applications.models import (
     TimelineEvent,
 )
 from applications.selectors import application_detail_queryset
+from applications.signals import application_submitted
 from applications.snapshot import build_snapshot, checksum
 from applications.workflow import application_transition
 from portal.api.problems import Problem
@@ -459,6 +460,7 @@ def application_submit(*, application: Application, actor) -> Application:
         actor=actor,
         changes={"submitted_at": now, "snapshot": snapshot, "snapshot_sha256": checksum(snapshot)},
     )
+    application_submitted.send(sender=Application, application=submitted)
     _notify(submitted)
     return submitted
 

@@ -15,14 +15,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from applications.constants import ApplicationStatus
+from applications.constants import IN_CASEWORK_STATUSES
 from applications.models import Application
 from appointments.selectors import client_ids_of_counsellor
 from casework import conf
 from portal.api.problems import Problem
 from portal.constants import Role
-
-UNDECIDED = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.DOCUMENTS_REQUESTED)
 
 
 def is_caseworker(user) -> bool:
@@ -73,7 +71,8 @@ def ensure_may_work(*, user, application: Application) -> None:
 
 
 def ensure_undecided(application: Application) -> None:
-    if application.status not in UNDECIDED:
+    """Work on a case ends with its decision or withdrawal (409 ``case_closed``)."""
+    if application.status not in IN_CASEWORK_STATUSES:
         raise Problem(
             status=409,
             code="case_closed",

@@ -6,6 +6,12 @@ class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = _("Case processing")
 
+    def ready(self) -> None:
+        from applications.signals import application_submitted
+        from casework.receivers import route_on_submit
+
+        application_submitted.connect(route_on_submit, dispatch_uid="casework.route_on_submit")
+
     def seed_demo(self, jobcenter) -> None:
         """Demo routing: every application goes to the benefits team (idempotent)."""
         from casework.models import RoutingRule

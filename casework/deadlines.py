@@ -4,7 +4,7 @@ An application that is not decided within six months of lodging lets the
 citizen sue for inaction. The period ends on the day of the sixth month that
 has the lodging day's number (§64 SGG with §188 BGB); when that month is
 shorter, on its last day (31 August -> 28/29 February). Dates are taken in
-Europe/Berlin, where the Jobcenter works.
+Europe/Berlin, where the Jobcenter works (``portal.clock``).
 
 The queue flags a case from ``months - 2`` and ``months - 1`` months after
 lodging (``warning`` and ``critical``) and marks it ``expired`` from the day
@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from portal.clock import berlin_date, berlin_datetime
 
 
 class Flag:
@@ -42,14 +41,6 @@ def add_months(day: date, months: int) -> date:
     year, month = divmod(index, 12)
     month += 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def berlin_date(moment: datetime) -> date:
-    return moment.astimezone(BERLIN).date()
-
-
-def start_of_berlin_day(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=BERLIN)
 
 
 @dataclass(frozen=True)
@@ -98,4 +89,4 @@ def lodged_before_for_flag(*, flag: str, today: date, months: int, warning: int,
         last = latest_lodging_day(today=today, months=months - warning)
     else:
         raise ValueError(flag)
-    return start_of_berlin_day(last + timedelta(days=1))
+    return berlin_datetime(last + timedelta(days=1))

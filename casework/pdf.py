@@ -7,7 +7,7 @@ import os
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -15,7 +15,7 @@ from fpdf import FPDF
 
 from applications.conf import app_settings
 from applications.models import Application
-from casework.deadlines import BERLIN
+from portal.clock import berlin_today
 
 AMOUNT_LABELS = (
     ("standard_needs_amount", N_("Standard needs (Regelbedarf)")),
@@ -62,7 +62,7 @@ def _decision_pdf(*, application: Application, values: dict) -> bytes:
 
     approved = values["outcome"] == "approved"
     line(application.jobcenter.name, 12)
-    line(_("Date: %(date)s") % {"date": _day(timezone.now().astimezone(BERLIN).date())})
+    line(_("Date: %(date)s") % {"date": _day(berlin_today())})
     line(_("Reference: %(reference)s") % {"reference": application.reference})
     pdf.ln(6)
     title = (

@@ -1,32 +1,35 @@
-"""Reads of the staff side: the queue, a case's parts, the figures."""
+"""Reads of the staff side: the queue, a case's parts, the figures.
+
+A read of a citizen's social data by staff is recorded (Sozialgeheimnis, §35
+SGB I): the selectors that hand such data to a view write the audit event
+themselves, so that no view can read without it.
+"""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from applications.constants import DECIDED_STATUSES as DECIDED
-from applications.constants import ApplicationStatus, DocumentRequestStatus, Relationship
-from applications.models import Application, DocumentRequest, HouseholdMember, Message
+from applications.constants import IN_CASEWORK_STATUSES, ApplicationStatus, DocumentRequestStatus, Relationship
+from applications.models import Application, Document, DocumentRequest, HouseholdMember, Message, StatusChange
+from applications.selectors import application_get_for_owner, child_get, documents_for
+from applications.workflow import STAFF, allowed_targets
 from casework import conf
-from casework.access import UNDECIDED, applications_visible_to
-from casework.deadlines import (
-    Flag,
-    berlin_date,
-    inaction_clock,
-    lodged_before_for_flag,
-    start_of_berlin_day,
-)
+from casework.access import application_get_for_staff, applications_visible_to, is_caseworker
+from casework.deadlines import Flag, inaction_clock, lodged_before_for_flag
+from casework.models import Decision, InternalNote
 from casework.stats import duration_summary
-from portal.models import Team
-
-
-def today_in_berlin() -> date:
-    return berlin_date(timezone.now())
+from portal.api.problems import Problem
+from portal.audit import AuditAction, audit_record
+from portal.clock import berlin_date, berlin_datetime
+from portal.models import Team, User
 
 
 def _count_of(queryset) -> Coalesce:
@@ -54,16 +57,14 @@ def with_queue_columns(
         applicant_last_name=_applicant("last_name"),
         household_size=_count_of(HouseholdMember.objects.all()),
         open_document_requests=_count_of(DocumentRequest.objects.filter(status=DocumentRequestStatus.OPEN)),
-        overdue_document_requests=_count_of(
-            DocumentRequest.objects.filter(status=DocumentRequestStatus.OPEN, deadline__lt=today)
-        ),
+        overdue_document_requests=_count_of(DocumentRequest.objects.overdue(today)),
         unread_messages=_count_of(Message.objects.filter(from_jobcenter=False, read_by_jobcenter_at__isnull=True)),
     )
 
 
 @dataclass(frozen=True)
 class QueueFilters:
-    statuses: tuple[str, ...] = UNDECIDED
+    statuses: tuple[str, ...] = tuple(IN_CASEWORK_STATUSES)
     team_public_id: str | None = None
     assigned: str = "any"  # any | me | unassigned | others
     assignee_public_id: str | None = None
@@ -95,11 +96,13 @@ def queue_applications_for_staff(*, user, filters: QueueFilters, today: date) ->
         queryset = queryset.filter(assigned_to__public_id=filters.assignee_public_id)
     if filters.deadline:
         # The §88 SGG clock stops with the decision: only undecided cases carry a flag.
-        queryset = queryset.filter(status__in=UNDECIDED, lodged_at__lt=clock_cutoff(filters.deadline, today=today))
+        queryset = queryset.filter(
+            status__in=IN_CASEWORK_STATUSES, lodged_at__lt=clock_cutoff(filters.deadline, today=today)
+        )
     if filters.lodged_from:
-        queryset = queryset.filter(lodged_at__gte=start_of_berlin_day(filters.lodged_from))
+        queryset = queryset.filter(lodged_at__gte=berlin_datetime(filters.lodged_from))
     if filters.lodged_to:
-        queryset = queryset.filter(lodged_at__lt=start_of_berlin_day(filters.lodged_to + timedelta(days=1)))
+        queryset = queryset.filter(lodged_at__lt=berlin_datetime(filters.lodged_to + timedelta(days=1)))
     queryset = with_queue_columns(queryset, today=today)
     if filters.documents_overdue:
         queryset = queryset.filter(overdue_document_requests__gt=0)
@@ -110,7 +113,7 @@ def queue_applications_for_staff(*, user, filters: QueueFilters, today: date) ->
 
 def clock_of(application: Application, *, today: date):
     """The §88 SGG clock of an undecided application (None once decided or withdrawn)."""
-    if application.status not in UNDECIDED or application.lodged_at is None:
+    if application.status not in IN_CASEWORK_STATUSES or application.lodged_at is None:
         return None
     warning, critical = conf.deadline_warning_months()
     return inaction_clock(
@@ -120,10 +123,6 @@ def clock_of(application: Application, *, today: date):
         warning=warning,
         critical=critical,
     )
-
-
-def document_request_is_overdue(request: DocumentRequest, *, today: date) -> bool:
-    return request.status == DocumentRequestStatus.OPEN and request.deadline < today
 
 
 def unread_counts_for_staff(*, user) -> dict[str, int]:
@@ -182,9 +181,8 @@ def queue_stats(*, jobcenter_id: int, now: datetime) -> dict:
                     bucket(key)["durations"][window].append((lodged_at, decided_at))
 
     overdue = (
-        DocumentRequest.objects.filter(
-            application__in=applications, status=DocumentRequestStatus.OPEN, deadline__lt=today
-        )
+        DocumentRequest.objects.overdue(today)
+        .filter(application__in=applications)
         .values("application__team_id")
         .annotate(n=Count("pk"))
     )
@@ -194,7 +192,7 @@ def queue_stats(*, jobcenter_id: int, now: datetime) -> dict:
 
     cutoffs = {flag: clock_cutoff(flag, today=today) for flag in (Flag.WARNING, Flag.CRITICAL, Flag.EXPIRED)}
     flagged = (
-        applications.filter(status__in=UNDECIDED, lodged_at__lt=cutoffs[Flag.WARNING])
+        applications.filter(status__in=IN_CASEWORK_STATUSES, lodged_at__lt=cutoffs[Flag.WARNING])
         .values("team_id")
         .annotate(
             expired=Count("pk", filter=Q(lodged_at__lt=cutoffs[Flag.EXPIRED])),
@@ -233,3 +231,131 @@ def queue_stats(*, jobcenter_id: int, now: datetime) -> dict:
         "jobcenter": render(buckets[None]),
         "teams": team_rows,
     }
+
+
+# --- one case ---------------------------------------------------------------------------------
+def case_read_for_staff(*, user, public_id: uuid.UUID | str, action: AuditAction, **data) -> Application:
+    """The case if ``user`` may read it (else 404), the read recorded as ``action``."""
+    application = application_get_for_staff(user=user, public_id=public_id)
+    audit_record(actor=user, action=action, obj=application, data=data)
+    return application
+
+
+def case_detail_for_staff(*, user, public_id: uuid.UUID | str, today: date) -> Application:
+    """Everything staff need to decide, in a fixed number of queries, the read audited.
+
+    The application carries its queue columns (``with_queue_columns``), its
+    documents, requests (with their uploads) and history in order, its decision
+    (or none), and ``allowed_transitions``: the next states for caseworkers,
+    none for counsellors, who only read.
+    """
+    queryset = (
+        with_queue_columns(applications_visible_to(user=user), today=today)
+        .select_related("decision")
+        .prefetch_related(
+            Prefetch(
+                "documents", queryset=Document.objects.select_related("document_request").order_by("created_at", "id")
+            ),
+            Prefetch(
+                "document_requests",
+                queryset=DocumentRequest.objects.select_related("created_by").prefetch_related("documents"),
+            ),
+            Prefetch(
+                "status_changes", queryset=StatusChange.objects.select_related("actor").order_by("created_at", "id")
+            ),
+        )
+    )
+    try:
+        application = queryset.get(public_id=public_id)
+    except (Application.DoesNotExist, ValueError):
+        raise Http404 from None
+    application.allowed_transitions = allowed_targets(application.status, STAFF) if is_caseworker(user) else []
+    audit_record(actor=user, action=AuditAction.APPLICATION_READ, obj=application)
+    return application
+
+
+def queue_row_for_staff(*, application: Application, today: date) -> Application:
+    """One application read again with its queue columns (as after a change)."""
+    return with_queue_columns(Application.objects.filter(pk=application.pk), today=today).get()
+
+
+def document_requests_of_case(*, user, public_id: uuid.UUID | str) -> QuerySet[DocumentRequest]:
+    """The case's requests to cooperate with their uploads, by deadline; the read audited."""
+    application = case_read_for_staff(
+        user=user, public_id=public_id, action=AuditAction.APPLICATION_DOCUMENT_REQUESTS_READ
+    )
+    return (
+        application.document_requests.select_related("created_by")
+        .prefetch_related("documents")
+        .order_by("deadline", "id")
+    )
+
+
+def document_request_for_staff(*, pk: int) -> DocumentRequest:
+    """A request as the staff API shows it (after a service changed it)."""
+    return DocumentRequest.objects.select_related("created_by").prefetch_related("documents").get(pk=pk)
+
+
+def notes_of_case(*, user, public_id: uuid.UUID | str) -> QuerySet[InternalNote]:
+    application = case_read_for_staff(user=user, public_id=public_id, action=AuditAction.APPLICATION_NOTES_READ)
+    return InternalNote.objects.filter(application=application).select_related("author")
+
+
+def document_for_staff(*, user, public_id: uuid.UUID | str, document_id: uuid.UUID | str) -> Document:
+    """A citizen's evidence on a case ``user`` may read (404 otherwise); the read recorded."""
+    application = application_get_for_staff(user=user, public_id=public_id)
+    document = child_get(queryset=documents_for(application=application), public_id=document_id)
+    audit_record(
+        actor=user,
+        action=AuditAction.DOCUMENT_READ,
+        obj=document,
+        jobcenter=application.jobcenter_id,
+        data={"application": str(application.public_id)},
+    )
+    return document
+
+
+def decision_of(*, application: Application) -> Decision:
+    """The decision on ``application``; 404 while there is none."""
+    decision = Decision.objects.filter(application=application).select_related("application").first()
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def decision_for_citizen(*, user, public_id: uuid.UUID | str, action: AuditAction | None = None) -> Decision:
+    """The decision on the applicant's own application (404 for anyone else);
+    with ``action``, the read is recorded (the notice's download)."""
+    application = application_get_for_owner(user=user, public_id=public_id)
+    decision = decision_of(application=application)
+    if action is not None:
+        audit_record(actor=user, action=action, obj=application, data={"decision": str(decision.public_id)})
+    return decision
+
+
+def decision_for_staff(*, user, public_id: uuid.UUID | str, action: AuditAction) -> Decision:
+    """The decision on a case ``user`` may read (404 otherwise), the read recorded as ``action``."""
+    application = application_get_for_staff(user=user, public_id=public_id)
+    decision = decision_of(application=application)
+    audit_record(actor=user, action=action, obj=application, data={"decision": str(decision.public_id)})
+    return decision
+
+
+# --- people and teams named in a request ------------------------------------------------------
+def team_of_jobcenter(*, jobcenter_id: int, public_id: uuid.UUID | str, field: str = "team") -> Team:
+    """A team of the Jobcenter, else a 400 naming ``field`` (another Jobcenter's teams do not exist)."""
+    team = Team.objects.filter(public_id=public_id, jobcenter_id=jobcenter_id).first()
+    if team is None:
+        raise Problem.invalid(field, _("There is no team with this id in your Jobcenter."))
+    return team
+
+
+def staff_member_of_jobcenter(*, jobcenter_id: int, public_id: uuid.UUID | str, field: str = "assignee") -> User:
+    """A person of the Jobcenter, else a 400 naming ``field``.
+
+    Whether they may work cases (an active staff member or team lead) is the
+    assigning service's check, which holds the case's lock."""
+    user = User.objects.filter(public_id=public_id, jobcenter_id=jobcenter_id).first()
+    if user is None:
+        raise Problem.invalid(field, _("There is no staff member with this id in your Jobcenter."))
+    return user

@@ -1,16 +1,17 @@
 """Writes of the staff side (Leistungssachbearbeitung).
 
-Every service locks the application row, refuses what the case's state or
-the caller's position does not allow (a problem naming why), writes, records
-an audit event (ids only) and sends e-mail only after the commit. Status
-changes go through the one state machine, ``applications.workflow``.
+Every service locks the application row, checks the caller's ``If-Match``
+against the locked row (412 when the case changed meanwhile), refuses what the
+case's state or the caller's position does not allow (a problem naming why),
+writes with a new version (``portal.versioning.save_new_version``), records an
+audit event (ids only) and sends e-mail only after the commit. Status changes
+go through the one state machine, ``applications.workflow``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,64 +23,51 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import files
-from applications.constants import ApplicationStatus, DocumentRequestStatus, Relationship, TimelineKind
+from applications.constants import (
+    IN_CASEWORK_STATUSES,
+    ApplicationStatus,
+    DocumentRequestStatus,
+    Relationship,
+    TimelineKind,
+)
 from applications.models import Application, DocumentRequest, HouseholdMember, Message
+from applications.selectors import messages_for
 from applications.services import message_post, messages_mark_read, timeline_record
 from applications.workflow import application_transition
 from casework import conf, legal, notify
-from casework.access import UNDECIDED, ensure_may_work, ensure_undecided
+from casework.access import ensure_may_work, ensure_undecided
 from casework.models import Decision, InternalNote, RoutingRule
 from casework.pdf import decision_pdf
 from casework.routing import Rule, pick_team
-from casework.selectors import today_in_berlin, with_queue_columns
+from casework.selectors import case_read_for_staff, staff_member_of_jobcenter, team_of_jobcenter, with_queue_columns
+from portal.api.conditional import if_match_check
 from portal.api.problems import Problem
-from portal.audit import audit_record
+from portal.audit import AuditAction, audit_record
+from portal.clock import berlin_today
 from portal.constants import Role
-from portal.models import Team
+from portal.versioning import save_new_version
 
 DECISION_FOLDER = "decisions"
 
 
-def _audit(actor, action: str, application: Application, **data) -> None:
-    audit_record(actor=actor, action=action, obj=application, jobcenter=application.jobcenter_id, data=data)
+def _lock(application: Application, *, if_match: str | None = None) -> Application:
+    """Lock the case's row and check ``If-Match`` against it, in the caller's transaction.
 
-
-def _lock(application: Application) -> Application:
-    return (
+    The check must see the locked row: checked before the lock, two staff members
+    sending the same ``If-Match`` at once would both pass and the second would
+    overwrite the first."""
+    locked = (
         Application.objects.select_for_update(of=("self",))
         .select_related("assigned_to", "team", "applicant", "jobcenter")
         .get(pk=application.pk)
     )
-
-
-def _invalid(field: str, message: str) -> Problem:
-    return Problem(
-        status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
-    )
+    if_match_check(if_match=if_match, obj=locked)
+    return locked
 
 
 # --- routing ----------------------------------------------------------------------------------
-def applications_route_pending(*, jobcenter_id: int) -> int:
-    """Give every submitted application of the Jobcenter that has no team yet the
-    team its routing rules name. Returns how many were routed.
-
-    The citizen side knows nothing of teams, so routing happens here, lazily,
-    before the queue is read or a case is claimed. The update only touches
-    rows still without a team, so concurrent routers never overwrite each other.
-    """
-    unrouted = Application.objects.filter(
-        jobcenter_id=jobcenter_id, submitted_at__isnull=False, team__isnull=True, status__in=UNDECIDED
-    ).order_by()
-    # Usually there is nothing to route: a plain query says so (every claim and queue read asks).
-    if not unrouted.exists():
-        return 0
-    surname = HouseholdMember.objects.filter(application=OuterRef("pk"), relationship=Relationship.APPLICANT)
-    pending = list(
-        unrouted.annotate(surname=Subquery(surname.values("last_name")[:1])).values_list(
-            "pk", "public_id", "surname", "applicant__last_name"
-        )
-    )
-    rules = [
+def _rules_of(jobcenter_id: int) -> list[Rule]:
+    return [
         Rule(
             team_id=r.team_id,
             surname_from=r.surname_from,
@@ -89,28 +77,78 @@ def applications_route_pending(*, jobcenter_id: int) -> int:
         )
         for r in RoutingRule.objects.filter(jobcenter_id=jobcenter_id)
     ]
-    by_team: dict[int, list[tuple[int, uuid.UUID]]] = defaultdict(list)
+
+
+def application_route(*, application: Application) -> Application:
+    """Give a just submitted application the team its Jobcenter's routing rules name.
+
+    Called (through ``applications.signals.application_submitted``) inside the
+    submit transaction with the locked row: the application enters the queue
+    with its team, and the citizen's answer carries the row's final version.
+    Without a matching rule it stays unrouted (team leads assign it).
+    """
+    if application.team_id is not None:
+        return application
+    member = HouseholdMember.objects.filter(application=application, relationship=Relationship.APPLICANT).first()
+    surname = (member.last_name if member else "") or application.applicant.last_name or ""
+    team_id = pick_team(surname, _rules_of(application.jobcenter_id))
+    if team_id is None:
+        return application
+    application.team_id = team_id
+    save_new_version(application, "team")
+    audit_record(actor=None, action=AuditAction.APPLICATION_ROUTE, obj=application, data={"team": team_id})
+    return application
+
+
+def applications_route_pending(*, jobcenter_id: int) -> int:
+    """Give every submitted application of the Jobcenter that has no team yet the
+    team its routing rules name. Returns how many were routed.
+
+    Submission routes each application (``application_route``); this catches
+    the ones submitted while no rule matched, after the rules changed
+    (``routing_rules_changed``), and is claim-next's safety net. The update
+    only touches rows still without a team, so concurrent routers never
+    overwrite each other.
+    """
+    unrouted = Application.objects.filter(
+        jobcenter_id=jobcenter_id, submitted_at__isnull=False, team__isnull=True, status__in=IN_CASEWORK_STATUSES
+    ).order_by()
+    # Usually there is nothing to route: a plain query says so (every claim asks).
+    if not unrouted.exists():
+        return 0
+    surname = HouseholdMember.objects.filter(application=OuterRef("pk"), relationship=Relationship.APPLICANT)
+    pending = list(
+        unrouted.annotate(surname=Subquery(surname.values("last_name")[:1])).values_list(
+            "pk", "public_id", "surname", "applicant__last_name"
+        )
+    )
+    rules = _rules_of(jobcenter_id)
+    routed = 0
     for pk, public_id, member_surname, account_surname in pending:
         team_id = pick_team(member_surname or account_surname or "", rules)
-        if team_id is not None:
-            by_team[team_id].append((pk, public_id))
-    routed = 0
-    for team_id, rows in by_team.items():
-        for pk, public_id in rows:
-            with transaction.atomic():
-                if Application.objects.filter(pk=pk, team__isnull=True).update(
-                    team_id=team_id, version=F("version") + 1
-                ):
-                    routed += 1
-                    audit_record(
-                        actor=None,
-                        action="application.route",
-                        object_type="applications.application",
-                        object_id=str(public_id),
-                        jobcenter=jobcenter_id,
-                        data={"team": team_id},
-                    )
+        if team_id is None:
+            continue
+        with transaction.atomic():
+            # A compare-and-swap on "still no team" in one UPDATE, without locking
+            # the row first (``save_new_version`` needs a locked row): a case
+            # claimed or assigned meanwhile is not waited for, and one routed
+            # meanwhile does not match.
+            if Application.objects.filter(pk=pk, team__isnull=True).update(team_id=team_id, version=F("version") + 1):
+                routed += 1
+                audit_record(
+                    actor=None,
+                    action=AuditAction.APPLICATION_ROUTE,
+                    object_type="applications.application",
+                    object_id=str(public_id),
+                    jobcenter=jobcenter_id,
+                    data={"team": team_id},
+                )
     return routed
+
+
+def routing_rules_changed(*, jobcenter_id: int) -> None:
+    """The Jobcenter's routing rules changed (admin): route what waits for a team, after the commit."""
+    transaction.on_commit(lambda: applications_route_pending(jobcenter_id=jobcenter_id))
 
 
 # --- claiming and assigning -------------------------------------------------------------------
@@ -142,15 +180,20 @@ def _claimable(*, jobcenter_id: int, teams) -> QuerySet[Application]:
         jobcenter_id=jobcenter_id,
         team_id__in=teams,
         assigned_to__isnull=True,
-        status__in=UNDECIDED,
+        status__in=IN_CASEWORK_STATUSES,
         submitted_at__isnull=False,
     ).order_by("lodged_at", "id")
 
 
-def application_claim_next(*, user, team: Team | None = None) -> Application | None:
-    """Assign the oldest unassigned case of the caller's team(s) to the caller.
+def application_claim_next(*, user, team_public_id: uuid.UUID | str | None = None) -> Application | None:
+    """Assign the oldest unassigned case of the caller's team(s) (or of the one
+    team named) to the caller.
 
-    1. Route new submissions (own short transactions).
+    1. Route what still waits for a team (own short transactions). Submission
+       routes (``application_route``); this is the safety net for cases that
+       missed it. It runs before the claim's transaction, not in it: routing
+       inside would hold the routed rows' locks until the claim commits, and
+       concurrent claimers would queue behind them.
     2. In one short transaction, pick the oldest unassigned undecided case of
        the caller's teams, with the columns of its queue row, in one statement.
        On PostgreSQL ``FOR UPDATE SKIP LOCKED``: a row that another claimer holds
@@ -164,9 +207,10 @@ def application_claim_next(*, user, team: Team | None = None) -> Application | N
     (``selectors.with_queue_columns``), so the caller need not read it again.
     """
     teams = user.teams.filter(jobcenter_id=user.jobcenter_id)
-    if team is not None:
+    if team_public_id is not None:
+        team = team_of_jobcenter(jobcenter_id=user.jobcenter_id, public_id=team_public_id)
         if not teams.filter(pk=team.pk).exists():
-            raise _invalid("team", _("You are not a member of this team."))
+            raise Problem.invalid("team", _("You are not a member of this team."))
         team_ids = [team.pk]
     else:
         team_ids = teams.order_by().values("pk")  # a subquery: no round trip of its own
@@ -174,14 +218,14 @@ def application_claim_next(*, user, team: Team | None = None) -> Application | N
     with transaction.atomic():
         candidates = with_queue_columns(
             _claimable(jobcenter_id=user.jobcenter_id, teams=team_ids).only(*_ROW_FIELDS),
-            today=today_in_berlin(),
+            today=berlin_today(),
             related=("team",),
         )
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         application = candidates.first()
         if application is None:
-            if team is None and not teams.exists():
+            if team_public_id is None and not teams.exists():
                 raise Problem(
                     status=409,
                     code="no_team",
@@ -189,9 +233,10 @@ def application_claim_next(*, user, team: Team | None = None) -> Application | N
                 )
             return None
         application.assigned_to = user
-        application.version += 1
-        application.save(update_fields=["assigned_to", "version", "updated_at"])
-        _audit(user, "application.claim", application, team=application.team_id)
+        save_new_version(application, "assigned_to")
+        audit_record(
+            actor=user, action=AuditAction.APPLICATION_CLAIM, obj=application, data={"team": application.team_id}
+        )
     return application
 
 
@@ -200,41 +245,62 @@ def _is_caseworker_of(user, jobcenter_id: int) -> bool:
 
 
 @transaction.atomic
-def application_assign(*, application: Application, actor, assignee, team: Team | None = None) -> Application:
-    """A team lead assigns (or with ``assignee=None`` unassigns) a case, and may
-    move it to another team of the Jobcenter. The assignee must be staff of that team."""
-    locked = _lock(application)
+def application_assign(
+    *,
+    application: Application,
+    actor,
+    assignee_public_id: uuid.UUID | str | None,
+    team_public_id: uuid.UUID | str | None = None,
+    if_match: str | None = None,
+) -> Application:
+    """A team lead assigns (or with ``assignee_public_id=None`` unassigns) a case,
+    and may move it to another team of the Jobcenter (hand-over).
+
+    1. Lock the case and check ``If-Match`` on the locked row; only undecided cases.
+    2. The team and the assignee must be of the case's Jobcenter (400 naming the
+       field), the assignee staff or a team lead of the (new) team.
+    3. Nothing changes: return the case as it is (no new version, no audit row).
+    4. Save with a new version and write the audit event.
+    """
+    locked = _lock(application, if_match=if_match)
     ensure_undecided(locked)
+    team = None
+    if team_public_id is not None:
+        team = team_of_jobcenter(jobcenter_id=locked.jobcenter_id, public_id=team_public_id)
+    assignee = None
+    if assignee_public_id is not None:
+        assignee = staff_member_of_jobcenter(jobcenter_id=locked.jobcenter_id, public_id=assignee_public_id)
     target_team = team or locked.team
-    if team is not None and team.jobcenter_id != locked.jobcenter_id:
-        raise _invalid("team", _("There is no team with this id in your Jobcenter."))
     if assignee is not None:
         if not _is_caseworker_of(assignee, locked.jobcenter_id):
-            raise _invalid("assignee", _("There is no staff member with this id in your Jobcenter."))
+            raise Problem.invalid("assignee", _("There is no staff member with this id in your Jobcenter."))
         if target_team is None or not assignee.teams.filter(pk=target_team.pk).exists():
-            raise _invalid("assignee", _("This staff member is not in the case's team; choose the team as well."))
+            raise Problem.invalid(
+                "assignee", _("This staff member is not in the case's team; choose the team as well.")
+            )
     if locked.assigned_to_id == getattr(assignee, "pk", None) and locked.team_id == getattr(target_team, "pk", None):
         return locked
     previous = locked.assigned_to_id
     locked.assigned_to = assignee
     locked.team = target_team
-    locked.version += 1
-    locked.save(update_fields=["assigned_to", "team", "version", "updated_at"])
-    _audit(
-        actor,
-        "application.assign",
-        locked,
-        assignee=getattr(assignee, "pk", None),
-        previous=previous,
-        team=getattr(target_team, "pk", None),
+    save_new_version(locked, "assigned_to", "team")
+    audit_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_ASSIGN,
+        obj=locked,
+        data={
+            "assignee": getattr(assignee, "pk", None),
+            "previous": previous,
+            "team": getattr(target_team, "pk", None),
+        },
     )
     return locked
 
 
 @transaction.atomic
-def application_release(*, application: Application, actor) -> Application:
+def application_release(*, application: Application, actor, if_match: str | None = None) -> Application:
     """Give a case back to the team's queue: its assignee may, and a team lead."""
-    locked = _lock(application)
+    locked = _lock(application, if_match=if_match)
     if locked.assigned_to_id is None:
         return locked
     if locked.assigned_to_id != actor.pk and not actor.has_role(Role.TEAM_LEAD):
@@ -245,17 +311,18 @@ def application_release(*, application: Application, actor) -> Application:
         )
     previous = locked.assigned_to_id
     locked.assigned_to = None
-    locked.version += 1
-    locked.save(update_fields=["assigned_to", "version", "updated_at"])
-    _audit(actor, "application.release", locked, previous=previous)
+    save_new_version(locked, "assigned_to")
+    audit_record(actor=actor, action=AuditAction.APPLICATION_RELEASE, obj=locked, data={"previous": previous})
     return locked
 
 
 # --- the state machine ------------------------------------------------------------------------
 @transaction.atomic
-def case_transition(*, application: Application, actor, target: str, reason: str = "") -> Application:
+def case_transition(
+    *, application: Application, actor, target: str, reason: str = "", if_match: str | None = None
+) -> Application:
     """A status change by staff (not a decision: see ``application_decide``)."""
-    locked = _lock(application)
+    locked = _lock(application, if_match=if_match)
     ensure_may_work(user=actor, application=locked)
     return application_transition(application=locked, target=target, actor=actor, reason=reason)
 
@@ -263,21 +330,29 @@ def case_transition(*, application: Application, actor, target: str, reason: str
 # --- document requests (Mitwirkung, §60 SGB I) ------------------------------------------------
 @transaction.atomic
 def document_request_create(
-    *, application: Application, actor, description: str, deadline: date | None = None, legal_basis: str = ""
+    *,
+    application: Application,
+    actor,
+    description: str,
+    deadline: date | None = None,
+    legal_basis: str = "",
+    if_match: str | None = None,
 ) -> DocumentRequest:
     """Ask the citizen for documents.
 
-    1. Only the case's worker (or a team lead), only while undecided.
+    1. Lock the case, check ``If-Match``; only the case's worker (or a team
+       lead), only while undecided.
     2. A submitted case goes into review first; a case in review becomes
-       ``documents_requested`` (both through the state machine).
+       ``documents_requested`` (both through the state machine); a case that
+       already waits for documents gets a new version (a new part).
     3. The request stores the warning of consequences (§66 SGB I) with its version,
        in German, with the citizen's language as an aid (``legal.official_texts``).
     4. The citizen gets a timeline entry and an e-mail without social data.
     """
-    locked = _lock(application)
+    locked = _lock(application, if_match=if_match)
     ensure_may_work(user=actor, application=locked)
     ensure_undecided(locked)
-    deadline = deadline or today_in_berlin() + timedelta(days=conf.document_request_default_days())
+    deadline = deadline or berlin_today() + timedelta(days=conf.document_request_default_days())
     texts = legal.official_texts(citizen_language=locked.applicant.preferred_language)
     if legal_basis:
         texts["legal_basis"] = legal_basis
@@ -293,14 +368,20 @@ def document_request_create(
         )
     else:
         timeline_record(application=locked, kind=TimelineKind.DOCUMENTS_REQUESTED, data=public)
-        Application.objects.filter(pk=locked.pk).update(version=F("version") + 1)
-    _audit(actor, "document_request.create", locked, request=str(request.public_id))
+        save_new_version(locked)
+    audit_record(
+        actor=actor, action=AuditAction.DOCUMENT_REQUEST_CREATE, obj=locked, data={"request": str(request.public_id)}
+    )
     notify.notify_documents_requested(locked)
+    request.application = locked  # the case with its new version (the caller's ETag)
     return request
 
 
 def _lock_request(application: Application, request: DocumentRequest) -> DocumentRequest:
-    return DocumentRequest.objects.select_for_update().get(pk=request.pk, application=application)
+    """Lock the request of the locked case; ``request.application`` is that case (its current version)."""
+    locked = DocumentRequest.objects.select_for_update().get(pk=request.pk, application=application)
+    locked.application = application
+    return locked
 
 
 def _closed_request(request: DocumentRequest) -> Problem:
@@ -313,9 +394,14 @@ def _closed_request(request: DocumentRequest) -> Problem:
 
 
 @transaction.atomic
-def document_request_accept(*, application: Application, request: DocumentRequest, actor) -> DocumentRequest:
-    """The uploads answer the request: it is fulfilled (also after the deadline, §67 SGB I)."""
-    locked = _lock(application)
+def document_request_accept(
+    *, application: Application, request: DocumentRequest, actor, if_match: str | None = None
+) -> DocumentRequest:
+    """The uploads answer the request: it is fulfilled (also after the deadline, §67 SGB I).
+
+    ``If-Match`` names the case's version: a request is a part of the case, and
+    answering it gives the case a new version (accept and reject at once: one wins)."""
+    locked = _lock(application, if_match=if_match)
     ensure_may_work(user=actor, application=locked)
     request = _lock_request(locked, request)
     if request.status == DocumentRequestStatus.FULFILLED:
@@ -332,19 +418,24 @@ def document_request_accept(*, application: Application, request: DocumentReques
     request.resolved_at = timezone.now()
     request.resolved_by = actor
     request.save(update_fields=["status", "resolved_at", "resolved_by"])
+    save_new_version(locked)
     timeline_record(
         application=locked, kind=TimelineKind.DOCUMENT_REQUEST_FULFILLED, data={"request": str(request.public_id)}
     )
-    _audit(actor, "document_request.accept", locked, request=str(request.public_id))
+    audit_record(
+        actor=actor, action=AuditAction.DOCUMENT_REQUEST_ACCEPT, obj=locked, data={"request": str(request.public_id)}
+    )
     return request
 
 
 @transaction.atomic
 def document_request_reject(
-    *, application: Application, request: DocumentRequest, actor, reason: str
+    *, application: Application, request: DocumentRequest, actor, reason: str, if_match: str | None = None
 ) -> DocumentRequest:
-    """The uploads do not answer the request (or it is withdrawn); the reason is shown to the citizen."""
-    locked = _lock(application)
+    """The uploads do not answer the request (or it is withdrawn); the reason is shown to the citizen.
+
+    ``If-Match`` names the case's version, as for ``document_request_accept``."""
+    locked = _lock(application, if_match=if_match)
     ensure_may_work(user=actor, application=locked)
     request = _lock_request(locked, request)
     if request.status != DocumentRequestStatus.OPEN:
@@ -354,12 +445,15 @@ def document_request_reject(
     request.resolved_at = timezone.now()
     request.resolved_by = actor
     request.save(update_fields=["status", "rejection_reason", "resolved_at", "resolved_by"])
+    save_new_version(locked)
     timeline_record(
         application=locked,
         kind=TimelineKind.DOCUMENT_REQUEST_REJECTED,
         data={"request": str(request.public_id), "reason": reason},
     )
-    _audit(actor, "document_request.reject", locked, request=str(request.public_id))
+    audit_record(
+        actor=actor, action=AuditAction.DOCUMENT_REQUEST_REJECT, obj=locked, data={"request": str(request.public_id)}
+    )
     return request
 
 
@@ -368,13 +462,13 @@ def document_request_reminders_send(*, today: date | None = None) -> int:
     ``CASEWORK_REMINDER_DAYS_BEFORE`` days: once per request, however often
     this runs: the stamp is set with a compare-and-swap and the e-mail task is queued
     in the same transaction, so both commit or neither does."""
-    today = today or today_in_berlin()
+    today = today or berlin_today()
     due = DocumentRequest.objects.filter(
         status=DocumentRequestStatus.OPEN,
         reminder_sent_at__isnull=True,
         deadline__gte=today,
         deadline__lte=today + timedelta(days=conf.reminder_days_before()),
-        application__status__in=UNDECIDED,
+        application__status__in=IN_CASEWORK_STATUSES,
     ).select_related("application__applicant")
     sent = 0
     for request in due:
@@ -385,7 +479,12 @@ def document_request_reminders_send(*, today: date | None = None) -> int:
             if not claimed:
                 continue
             notify.notify_document_request_reminder(request)
-            _audit(None, "document_request.remind", request.application, request=str(request.public_id))
+            audit_record(
+                actor=None,
+                action=AuditAction.DOCUMENT_REQUEST_REMIND,
+                obj=request.application,
+                data={"request": str(request.public_id)},
+            )
             sent += 1
     return sent
 
@@ -418,11 +517,14 @@ def application_decide(
     reason: str = "",
     text: str = "",
     upload: UploadedFile | None = None,
+    if_match: str | None = None,
 ) -> Decision:
     """Approve or reject (Bescheid).
 
-    1. Only the case's worker (or a team lead); the state machine decides
-       whether the case may be decided now (409 with the allowed next states).
+    1. Lock the case and check ``If-Match`` on the locked row (two decisions at
+       once: one wins, the other gets 412). Only the case's worker (or a team
+       lead); the state machine decides whether the case may be decided now
+       (409 with the allowed next states).
     2. Store the notice's PDF (uploaded or generated) under a random name.
     3. Write the decision, move the case, give the citizen a timeline entry
        that links the notice, and send an e-mail without social data.
@@ -440,7 +542,7 @@ def application_decide(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            locked = _lock(application)
+            locked = _lock(application, if_match=if_match)
             ensure_may_work(user=actor, application=locked)
             decision_id = uuid.uuid4()
             locked = application_transition(
@@ -470,7 +572,12 @@ def application_decide(
                 decided_at=locked.decided_at,
                 **(amounts or {}),
             )
-            _audit(actor, "application.decide", locked, decision=str(decision.public_id), outcome=outcome)
+            audit_record(
+                actor=actor,
+                action=AuditAction.APPLICATION_DECIDE,
+                obj=locked,
+                data={"decision": str(decision.public_id), "outcome": outcome},
+            )
             notify.notify_decided(locked)
     except BaseException:
         for name in stored:
@@ -484,8 +591,19 @@ def application_decide(
 def note_add(*, application: Application, actor, body: str) -> InternalNote:
     """An internal note: staff only, never shown to the citizen."""
     note = InternalNote.objects.create(application=application, author=actor, body=body)
-    _audit(actor, "application.note.create", application, note=str(note.public_id))
+    audit_record(
+        actor=actor, action=AuditAction.APPLICATION_NOTE_CREATE, obj=application, data={"note": str(note.public_id)}
+    )
     return note
+
+
+@transaction.atomic
+def staff_messages_read(*, user, public_id: uuid.UUID | str) -> QuerySet[Message]:
+    """Staff open the case's Postfach thread: the read is audited and the
+    citizen's messages count as read by the Jobcenter from now on."""
+    application = case_read_for_staff(user=user, public_id=public_id, action=AuditAction.APPLICATION_MESSAGES_READ)
+    messages_mark_read(application=application, actor=user, by_jobcenter=True)
+    return messages_for(application=application).select_related("author")
 
 
 @transaction.atomic

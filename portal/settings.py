@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
         "SpokenLanguageEnum": "appointments.constants.LANGUAGES",
         "GuestKindEnum": "video.constants.GuestKind",
         "ChannelEnum": "appointments.constants.Channel",
+        "ApplicationStatusEnum": "applications.constants.ApplicationStatus",
+        "DocumentRequestStatusEnum": "applications.constants.DocumentRequestStatus",
     },
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)

@@ -2,36 +2,50 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from applications.conf import app_settings
-from applications.constants import ApplicationStatus
+from applications.constants import ApplicationStatus, DocumentRequestStatus
 from casework.deadlines import Flag
 from casework.models import DecisionOutcome
-from casework.selectors import today_in_berlin
+from casework.selectors import STATS_WINDOWS, STATUS_ORDER
+from portal.clock import berlin_today
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": 0, "required": False, "allow_null": True}
+MONEY_OUT = {"max_digits": 10, "decimal_places": 2, "allow_null": True}
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """A moment as stored, in UTC (``...Z``), not in the server's local zone."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("default_timezone", dt.UTC)
+        super().__init__(**kwargs)
 
 
 # --- small nested shapes ----------------------------------------------------------------------
-def person(user) -> dict | None:
-    if user is None:
-        return None
-    return {"id": str(user.public_id), "name": user.display_name}
+class PersonOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="display_name")
 
 
-def team_of(team) -> dict | None:
-    return None if team is None else {"id": str(team.public_id), "name": team.name}
+class TeamRefOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
 
 
-def clock_out(clock) -> dict | None:
-    if clock is None:
-        return None
-    return {"deadline": clock.deadline.isoformat(), "days_left": clock.days_left, "flag": clock.flag}
+class ClockOut(serializers.Serializer):
+    """The §88 SGG clock: the last day before a claim for inaction, days left, the queue's flag."""
+
+    deadline = serializers.DateField()
+    days_left = serializers.IntegerField()
+    flag = serializers.ChoiceField(choices=Flag.ALL)
 
 
 # --- queue ------------------------------------------------------------------------------------
@@ -63,29 +77,34 @@ class QueueQueryIn(serializers.Serializer):
 
 
 class QueueRowOut(serializers.Serializer):
-    """One row of the queue: what staff need to triage, without opening the case."""
+    """One row of the queue: what staff need to triage, without opening the case.
 
-    def to_representation(self, application) -> dict:
+    Reads an application annotated by ``selectors.with_queue_columns``; the
+    context's ``clock_of`` gives its §88 SGG clock."""
+
+    id = serializers.UUIDField(source="public_id")
+    reference = serializers.CharField()
+    applicant_name = serializers.SerializerMethodField()
+    household_size = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices)
+    lodged_at = UtcDateTimeField(allow_null=True)
+    submitted_at = UtcDateTimeField(allow_null=True)
+    effective_from = serializers.DateField(allow_null=True)
+    team = TeamRefOut(allow_null=True)
+    assigned_to = PersonOut(allow_null=True)
+    open_document_requests = serializers.IntegerField()
+    overdue_document_requests = serializers.IntegerField()
+    unread_messages = serializers.IntegerField()
+    inaction_deadline = serializers.SerializerMethodField()
+    version = serializers.IntegerField()
+
+    def get_applicant_name(self, application) -> str:
+        return " ".join(p for p in (application.applicant_first_name, application.applicant_last_name) if p)
+
+    @extend_schema_field(ClockOut(allow_null=True))
+    def get_inaction_deadline(self, application) -> dict | None:
         clock = self.context["clock_of"](application)
-        return {
-            "id": str(application.public_id),
-            "reference": application.reference,
-            "applicant_name": " ".join(
-                p for p in (application.applicant_first_name, application.applicant_last_name) if p
-            ),
-            "household_size": application.household_size,
-            "status": application.status,
-            "lodged_at": application.lodged_at,
-            "submitted_at": application.submitted_at,
-            "effective_from": application.effective_from,
-            "team": team_of(application.team),
-            "assigned_to": person(application.assigned_to),
-            "open_document_requests": application.open_document_requests,
-            "overdue_document_requests": application.overdue_document_requests,
-            "unread_messages": application.unread_messages,
-            "inaction_deadline": clock_out(clock),
-            "version": application.version,
-        }
+        return None if clock is None else ClockOut(clock).data
 
 
 class ClaimNextIn(serializers.Serializer):
@@ -138,42 +157,41 @@ class DecisionIn(DecisionFieldsIn):
         return self.check_decision(attrs, attrs["outcome"])
 
 
+class DecisionDocumentOut(serializers.Serializer):
+    name = serializers.CharField(source="document_name")
+    size = serializers.IntegerField(source="document_size")
+    sha256 = serializers.CharField(source="document_sha256")
+    generated = serializers.BooleanField()
+
+
 class DecisionOut(serializers.Serializer):
-    def to_representation(self, decision) -> dict:
-        return {
-            "id": str(decision.public_id),
-            "outcome": decision.outcome,
-            "starts_on": decision.starts_on,
-            "ends_on": decision.ends_on,
-            "monthly_amount": _money(decision.monthly_amount),
-            "standard_needs_amount": _money(decision.standard_needs_amount),
-            "additional_needs_amount": _money(decision.additional_needs_amount),
-            "housing_amount": _money(decision.housing_amount),
-            "reason": decision.reason,
-            "text": decision.text,
-            "decided_at": decision.decided_at,
-            "document": {
-                "name": decision.document_name,
-                "size": decision.document_size,
-                "sha256": decision.document_sha256,
-                "generated": decision.generated,
-            },
-        }
+    id = serializers.UUIDField(source="public_id")
+    outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
+    starts_on = serializers.DateField(allow_null=True)
+    ends_on = serializers.DateField(allow_null=True)
+    monthly_amount = serializers.DecimalField(**MONEY_OUT)
+    standard_needs_amount = serializers.DecimalField(**MONEY_OUT)
+    additional_needs_amount = serializers.DecimalField(**MONEY_OUT)
+    housing_amount = serializers.DecimalField(**MONEY_OUT)
+    reason = serializers.CharField()
+    text = serializers.CharField()
+    decided_at = UtcDateTimeField()
+    document = DecisionDocumentOut(source="*")
+
+
+class CitizenDecisionDocumentOut(DecisionDocumentOut):
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, decision) -> str:
+        return reverse(
+            "casework_api:citizen-decision-document", kwargs={"application_id": decision.application.public_id}
+        )
 
 
 class CitizenDecisionOut(DecisionOut):
     """What the applicant sees: the same facts, with the link to the notice."""
 
-    def to_representation(self, decision) -> dict:
-        body = super().to_representation(decision)
-        body["document"]["url"] = reverse(
-            "casework_api:citizen-decision-document", kwargs={"application_id": decision.application.public_id}
-        )
-        return body
-
-
-def _money(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    document = CitizenDecisionDocumentOut(source="*")
 
 
 class DocumentRequestIn(serializers.Serializer):
@@ -182,7 +200,7 @@ class DocumentRequestIn(serializers.Serializer):
     deadline = serializers.DateField(required=False)
 
     def validate_deadline(self, value):
-        today = today_in_berlin()
+        today = berlin_today()
         if value <= today:
             raise serializers.ValidationError(_("The deadline must be in the future."))
         if value > today + timedelta(days=180):
@@ -195,42 +213,44 @@ class ReasonIn(serializers.Serializer):
 
 
 class DocumentRequestOut(serializers.Serializer):
-    def to_representation(self, request) -> dict:
-        today = self.context["today"]
-        return {
-            "id": str(request.public_id),
-            "description": request.description,
-            "legal_basis": request.legal_basis,
-            "deadline": request.deadline,
-            "consequences_text": request.consequences_text,
-            "consequences_version": request.consequences_version,
-            "consequences_translation": request.consequences_translation,
-            "translation_language": request.translation_language,
-            "status": request.status,
-            "overdue": request.status == "open" and request.deadline < today,
-            "created_at": request.created_at,
-            "created_by": person(request.created_by),
-            "resolved_at": request.resolved_at,
-            "rejection_reason": request.rejection_reason,
-            "reminder_sent_at": request.reminder_sent_at,
-            "documents": [str(d.public_id) for d in request.documents.all()],
-        }
+    """A request to cooperate as staff see it; the context's ``today`` (Berlin) decides ``overdue``."""
+
+    id = serializers.UUIDField(source="public_id")
+    description = serializers.CharField()
+    legal_basis = serializers.CharField()
+    deadline = serializers.DateField()
+    consequences_text = serializers.CharField()
+    consequences_version = serializers.CharField()
+    consequences_translation = serializers.CharField()
+    translation_language = serializers.CharField()
+    status = serializers.ChoiceField(choices=DocumentRequestStatus.choices)
+    overdue = serializers.SerializerMethodField()
+    created_at = UtcDateTimeField()
+    created_by = PersonOut(allow_null=True)
+    resolved_at = UtcDateTimeField(allow_null=True)
+    rejection_reason = serializers.CharField()
+    reminder_sent_at = UtcDateTimeField(allow_null=True)
+    documents = serializers.SerializerMethodField()
+
+    def get_overdue(self, request) -> bool:
+        return request.is_overdue(self.context["today"])
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_documents(self, request) -> list[str]:
+        return [str(d.public_id) for d in request.documents.all()]
 
 
 class DocumentOut(serializers.Serializer):
-    def to_representation(self, document) -> dict:
-        return {
-            "id": str(document.public_id),
-            "name": document.original_name,
-            "content_type": document.content_type,
-            "size": document.size,
-            "sha256": document.sha256,
-            "checklist_key": document.checklist_key,
-            "document_request": str(document.document_request.public_id) if document.document_request else None,
-            # Scripts or automatic actions in a PDF: open it only with JavaScript switched off.
-            "active_content": list(document.active_content),
-            "created_at": document.created_at,
-        }
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    checklist_key = serializers.CharField()
+    document_request = serializers.UUIDField(source="document_request.public_id", allow_null=True)
+    # Scripts or automatic actions in a PDF: open it only with JavaScript switched off.
+    active_content = serializers.ListField(child=serializers.CharField())
+    created_at = UtcDateTimeField()
 
 
 class NoteIn(serializers.Serializer):
@@ -238,13 +258,10 @@ class NoteIn(serializers.Serializer):
 
 
 class NoteOut(serializers.Serializer):
-    def to_representation(self, note) -> dict:
-        return {
-            "id": str(note.public_id),
-            "author": person(note.author),
-            "body": note.body,
-            "created_at": note.created_at,
-        }
+    id = serializers.UUIDField(source="public_id")
+    author = PersonOut(allow_null=True)
+    body = serializers.CharField()
+    created_at = UtcDateTimeField()
 
 
 class StaffMessageIn(serializers.Serializer):
@@ -257,13 +274,107 @@ class StaffMessageIn(serializers.Serializer):
 
 
 class MessageOut(serializers.Serializer):
-    def to_representation(self, message) -> dict:
-        return {
-            "id": str(message.public_id),
-            "from_jobcenter": message.from_jobcenter,
-            "author": person(message.author),
-            "body": message.body,
-            "created_at": message.created_at,
-            "read_by_citizen_at": message.read_by_citizen_at,
-            "read_by_jobcenter_at": message.read_by_jobcenter_at,
-        }
+    id = serializers.UUIDField(source="public_id")
+    from_jobcenter = serializers.BooleanField()
+    author = PersonOut(allow_null=True)
+    body = serializers.CharField()
+    created_at = UtcDateTimeField()
+    read_by_citizen_at = UtcDateTimeField(allow_null=True)
+    read_by_jobcenter_at = UtcDateTimeField(allow_null=True)
+
+
+# --- a case -----------------------------------------------------------------------------------
+class StatusChangeOut(serializers.Serializer):
+    """One step of the case's history; ``from`` is a Python keyword, so the field is renamed."""
+
+    from_status = serializers.CharField()
+    to = serializers.CharField(source="to_status")
+    by = PersonOut(source="actor", allow_null=True)
+    reason = serializers.CharField()
+    at = UtcDateTimeField(source="created_at")
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        field = fields.pop("from_status")
+        field.source = "from_status"
+        return {"from": field, **fields}
+
+
+@extend_schema_field(
+    {"type": "object", "additionalProperties": True, "description": "The application as submitted (frozen)."}
+)
+class SnapshotField(serializers.JSONField):
+    pass
+
+
+class CaseDetailOut(QueueRowOut):
+    """Everything staff need to decide (``selectors.case_detail_for_staff``): the
+    queue row, the submitted data (frozen snapshot), the documents, the requests,
+    the history, the decision and the next states the caller may choose."""
+
+    data = SnapshotField(source="snapshot")
+    snapshot_sha256 = serializers.CharField()
+    documents = DocumentOut(many=True)
+    document_requests = DocumentRequestOut(many=True)
+    status_history = StatusChangeOut(many=True, source="status_changes")
+    decision = DecisionOut(allow_null=True)
+    allowed_transitions = serializers.ListField(child=serializers.ChoiceField(choices=ApplicationStatus.choices))
+
+
+# --- figures ----------------------------------------------------------------------------------
+class UnreadCountsOut(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Unread citizen messages over the cases the caller may read.")
+    mine = serializers.IntegerField(help_text="Of those, on the caller's own cases.")
+    cases = serializers.IntegerField(help_text="Cases with unread messages.")
+
+
+StatusCountsOut = type(
+    "StatusCountsOut", (serializers.Serializer,), {status: serializers.IntegerField() for status in STATUS_ORDER}
+)
+
+
+class DurationOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    median_days = serializers.FloatField(allow_null=True)
+    p90_days = serializers.FloatField(allow_null=True)
+
+
+ProcessingDaysOut = type(
+    "ProcessingDaysOut",
+    (serializers.Serializer,),
+    {f"last_{window}_days": DurationOut() for window in STATS_WINDOWS},
+)
+
+
+class FlagCountsOut(serializers.Serializer):
+    warning = serializers.IntegerField()
+    critical = serializers.IntegerField()
+    expired = serializers.IntegerField()
+
+
+class FiguresOut(serializers.Serializer):
+    counts = StatusCountsOut()
+    processing_days = ProcessingDaysOut()
+    overdue_document_requests = serializers.IntegerField()
+    inaction_deadline = FlagCountsOut()
+
+
+class TeamIdNameOut(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TeamFiguresOut(FiguresOut):
+    team = TeamIdNameOut(allow_null=True, help_text="null: applications not yet routed to a team.")
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        return {"team": fields.pop("team"), **fields}
+
+
+class StatsOut(serializers.Serializer):
+    generated_at = UtcDateTimeField()
+    today = serializers.DateField()
+    deadline_months = serializers.IntegerField()
+    jobcenter = FiguresOut()
+    teams = TeamFiguresOut(many=True)

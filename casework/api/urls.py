@@ -21,12 +21,12 @@ urlpatterns = [
     path(case + "document-requests/", views.DocumentRequests.as_view(), name="document-requests"),
     path(
         case + "document-requests/<uuid:request_id>/accept/",
-        views.DocumentRequestAction.as_view(action="accept"),
+        views.DocumentRequestAccept.as_view(),
         name="document-request-accept",
     ),
     path(
         case + "document-requests/<uuid:request_id>/reject/",
-        views.DocumentRequestAction.as_view(action="reject"),
+        views.DocumentRequestReject.as_view(),
         name="document-request-reject",
     ),
     path(case + "notes/", views.Notes.as_view(), name="notes"),

@@ -1,15 +1,16 @@
-"""The staff API: thin views that check who asks, parse, call one service, render.
+"""The staff API: thin views that check who asks, parse, call one service or
+selector, render.
 
 Every read of an application, a document or a message writes an audit event
-(Sozialgeheimnis, §35 SGB I: it must be provable who saw which social data).
+(Sozialgeheimnis, §35 SGB I: it must be provable who saw which social data);
+the selectors that read for staff record it. Changes pass the request's
+``If-Match`` to the service, which checks it on the row it locked.
 """
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.pagination import CursorPagination
@@ -18,26 +19,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import files
-from applications.models import Application, Document, DocumentRequest, Message, StatusChange
-from applications.selectors import application_get_for_owner, child_get, documents_for, messages_for
-from applications.services import messages_mark_read
-from applications.workflow import STAFF, allowed_targets
+from applications.models import Application, Message
+from applications.selectors import child_get
 from casework import conf, selectors, services
-from casework.access import (
-    application_get_for_caseworker,
-    application_get_for_staff,
-    applications_visible_to,
-    is_caseworker,
-)
+from casework.access import application_get_for_caseworker
 from casework.api import serializers as s
 from casework.deadlines import Flag
-from casework.models import Decision, DecisionOutcome, InternalNote
-from portal.api.conditional import check_if_match, with_etag
+from casework.models import Decision, DecisionOutcome
+from portal.api.conditional import with_etag
 from portal.api.permissions import HasRole, IsStaff, IsTeamLead
-from portal.api.problems import Problem
-from portal.audit import audit_record
+from portal.audit import AuditAction, audit_record
+from portal.clock import berlin_today
 from portal.constants import Role
-from portal.models import Team, User
 
 
 class MayReadQueue(HasRole):
@@ -51,40 +44,36 @@ class MayReadQueue(HasRole):
         return super().has_permission(request, view)
 
 
-def audit_read(user, action: str, application: Application, **data) -> None:
-    audit_record(actor=user, action=action, obj=application, jobcenter=application.jobcenter_id, data=data)
+def _clock_context(today) -> dict:
+    return {"clock_of": lambda a: selectors.clock_of(a, today=today), "today": today}
 
 
-def row_of(user, application: Application, *, status: int = 200) -> Response:
+def row_of(application: Application, *, status: int = 200) -> Response:
     """The queue row of one application (as after a change), with its ETag."""
-    today = selectors.today_in_berlin()
-    fresh = selectors.with_queue_columns(Application.objects.filter(pk=application.pk), today=today).get()
-    return row_response(fresh, today=today, status=status)
+    today = berlin_today()
+    return row_response(selectors.queue_row_for_staff(application=application, today=today), today=today, status=status)
 
 
 def row_response(application: Application, *, today, status: int = 200) -> Response:
     """The queue row of an application read ``with_queue_columns``, with its ETag."""
-    body = s.QueueRowOut(application, context={"clock_of": lambda a: selectors.clock_of(a, today=today)}).data
+    body = s.QueueRowOut(application, context=_clock_context(today)).data
     return with_etag(Response(body, status=status), application)
 
 
-def _case_read(request, application_id, action: str) -> Application:
-    """The case for a staff member of its Jobcenter, the read audited as ``action``."""
-    application = application_get_for_staff(user=request.user, public_id=application_id)
-    audit_read(request.user, action, application)
-    return application
-
-
-def _document_request_out(pk: int, *, status: int = 200) -> Response:
-    document_request = DocumentRequest.objects.select_related("created_by").get(pk=pk)
-    body = s.DocumentRequestOut(document_request, context={"today": selectors.today_in_berlin()}).data
-    return Response(body, status=status)
+def _document_request_out(pk: int, *, application: Application, status: int = 200) -> Response:
+    """The request after a change, with the ETag of its case (whose version the change bumped)."""
+    body = s.DocumentRequestOut(selectors.document_request_for_staff(pk=pk), context={"today": berlin_today()}).data
+    return with_etag(Response(body, status=status), application)
 
 
 def _parse(serializer_class, data, **kw):
     serializer = serializer_class(data=data, **kw)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def _if_match(request) -> str | None:
+    return request.headers.get("If-Match")
 
 
 # --- queue ------------------------------------------------------------------------------------
@@ -99,7 +88,9 @@ class QueuePagination(CursorPagination):
 
 
 class QueueList(APIView):
-    """The Jobcenter's submitted applications, oldest lodged first, cursor-paged."""
+    """The Jobcenter's submitted applications, oldest lodged first, cursor-paged.
+
+    A read: it routes nothing (submission routes, see ``services.application_route``)."""
 
     permission_classes = [MayReadQueue]
     pagination_class = QueuePagination
@@ -115,9 +106,7 @@ class QueueList(APIView):
     def get(self, request):
         query = self._query(request)
         user = request.user
-        if is_caseworker(user):
-            services.applications_route_pending(jobcenter_id=user.jobcenter_id)
-        today = selectors.today_in_berlin()
+        today = berlin_today()
         deadline = query.get("deadline") or (Flag.WARNING if query["overdue"] else None)
         filters = selectors.QueueFilters(
             **({"statuses": tuple(query["status"])} if query.get("status") else {}),
@@ -136,12 +125,12 @@ class QueueList(APIView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         audit_record(
             actor=user,
-            action="queue.list",
+            action=AuditAction.QUEUE_LIST,
             object_type="casework.queue",
             object_id="applications",
             data={"applications": [str(a.public_id) for a in page]},
         )
-        rows = s.QueueRowOut(page, many=True, context={"clock_of": lambda a: selectors.clock_of(a, today=today)})
+        rows = s.QueueRowOut(page, many=True, context=_clock_context(today))
         return paginator.get_paginated_response(rows.data)
 
 
@@ -153,20 +142,10 @@ class ClaimNext(APIView):
     @extend_schema(request=s.ClaimNextIn, responses={200: s.QueueRowOut, 204: None})
     def post(self, request):
         data = _parse(s.ClaimNextIn, request.data)
-        team = None
-        if data.get("team"):
-            team = Team.objects.filter(public_id=data["team"], jobcenter_id=request.user.jobcenter_id).first()
-            if team is None:
-                raise Problem(
-                    status=400,
-                    code="validation",
-                    detail=_("Some fields are invalid; see errors."),
-                    errors={"team": [_("There is no team with this id in your Jobcenter.")]},
-                )
-        application = services.application_claim_next(user=request.user, team=team)
+        application = services.application_claim_next(user=request.user, team_public_id=data.get("team"))
         if application is None:
             return Response(status=204)
-        return row_response(application, today=selectors.today_in_berlin())  # the claim read the row's columns
+        return row_response(application, today=berlin_today())  # the claim read the row's columns
 
 
 class UnreadCounts(APIView):
@@ -174,9 +153,9 @@ class UnreadCounts(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.UnreadCountsOut)
     def get(self, request):
-        return Response(selectors.unread_counts_for_staff(user=request.user))
+        return Response(s.UnreadCountsOut(selectors.unread_counts_for_staff(user=request.user)).data)
 
 
 class Stats(APIView):
@@ -184,9 +163,10 @@ class Stats(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.StatsOut)
     def get(self, request):
-        return Response(selectors.queue_stats(jobcenter_id=request.user.jobcenter_id, now=timezone.now()))
+        stats = selectors.queue_stats(jobcenter_id=request.user.jobcenter_id, now=timezone.now())
+        return Response(s.StatsOut(stats).data)
 
 
 # --- one case ---------------------------------------------------------------------------------
@@ -196,53 +176,11 @@ class CaseDetail(APIView):
 
     permission_classes = [MayReadQueue]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.CaseDetailOut)
     def get(self, request, application_id):
-        user = request.user
-        today = selectors.today_in_berlin()
-        queryset = selectors.with_queue_columns(applications_visible_to(user=user), today=today).prefetch_related(
-            Prefetch(
-                "documents", queryset=Document.objects.select_related("document_request").order_by("created_at", "id")
-            ),
-            Prefetch(
-                "document_requests",
-                queryset=DocumentRequest.objects.select_related("created_by").prefetch_related("documents"),
-            ),
-            Prefetch(
-                "status_changes", queryset=StatusChange.objects.select_related("actor").order_by("created_at", "id")
-            ),
-        )
-        try:
-            application = queryset.get(public_id=application_id)
-        except (Application.DoesNotExist, ValueError):
-            raise Http404 from None
-        decision = Decision.objects.filter(application=application).first()
-        audit_read(user, "application.read", application)
-        context = {"clock_of": lambda a: selectors.clock_of(a, today=today), "today": today}
-        body = s.QueueRowOut(application, context=context).data
-        body.update(
-            {
-                "data": application.snapshot,
-                "snapshot_sha256": application.snapshot_sha256,
-                "documents": [s.DocumentOut(d).data for d in application.documents.all()],
-                "document_requests": [
-                    s.DocumentRequestOut(r, context=context).data for r in application.document_requests.all()
-                ],
-                "status_history": [
-                    {
-                        "from": c.from_status,
-                        "to": c.to_status,
-                        "by": s.person(c.actor),
-                        "reason": c.reason,
-                        "at": c.created_at,
-                    }
-                    for c in application.status_changes.all()
-                ],
-                "decision": s.DecisionOut(decision).data if decision else None,
-                "allowed_transitions": allowed_targets(application.status, STAFF) if is_caseworker(user) else [],
-            }
-        )
-        return with_etag(Response(body), application)
+        today = berlin_today()
+        application = selectors.case_detail_for_staff(user=request.user, public_id=application_id, today=today)
+        return with_etag(Response(s.CaseDetailOut(application, context=_clock_context(today)).data), application)
 
 
 class Assign(APIView):
@@ -254,28 +192,14 @@ class Assign(APIView):
     def post(self, request, application_id):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         data = _parse(s.AssignIn, request.data)
-        check_if_match(request, application)
-        jobcenter_id = request.user.jobcenter_id
-        assignee = None
-        if data["assignee"] is not None:
-            assignee = User.objects.filter(public_id=data["assignee"], jobcenter_id=jobcenter_id).first()
-            if assignee is None:
-                raise _invalid("assignee", _("There is no staff member with this id in your Jobcenter."))
-        team = None
-        if data.get("team"):
-            team = Team.objects.filter(public_id=data["team"], jobcenter_id=jobcenter_id).first()
-            if team is None:
-                raise _invalid("team", _("There is no team with this id in your Jobcenter."))
         application = services.application_assign(
-            application=application, actor=request.user, assignee=assignee, team=team
+            application=application,
+            actor=request.user,
+            assignee_public_id=data["assignee"],
+            team_public_id=data.get("team"),
+            if_match=_if_match(request),
         )
-        return row_of(request.user, application)
-
-
-def _invalid(field: str, message: str) -> Problem:
-    return Problem(
-        status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors={field: [message]}
-    )
+        return row_of(application)
 
 
 class Release(APIView):
@@ -283,12 +207,13 @@ class Release(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=s.QueueRowOut)
     def post(self, request, application_id):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
-        check_if_match(request, application)
-        application = services.application_release(application=application, actor=request.user)
-        return row_of(request.user, application)
+        application = services.application_release(
+            application=application, actor=request.user, if_match=_if_match(request)
+        )
+        return row_of(application)
 
 
 def _decision_values(data: dict) -> dict:
@@ -314,16 +239,23 @@ class Transition(APIView):
     def post(self, request, application_id):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         data = _parse(s.TransitionIn, request.data)
-        check_if_match(request, application)
         if data["target"] in DecisionOutcome.values:
             services.application_decide(
-                application=application, actor=request.user, outcome=data["target"], **_decision_values(data)
+                application=application,
+                actor=request.user,
+                outcome=data["target"],
+                if_match=_if_match(request),
+                **_decision_values(data),
             )
         else:
             services.case_transition(
-                application=application, actor=request.user, target=data["target"], reason=data.get("reason", "")
+                application=application,
+                actor=request.user,
+                target=data["target"],
+                reason=data.get("reason", ""),
+                if_match=_if_match(request),
             )
-        return row_of(request.user, application)
+        return row_of(application)
 
 
 class DecisionView(APIView):
@@ -332,25 +264,23 @@ class DecisionView(APIView):
     permission_classes = [IsStaff]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.DecisionOut)
     def get(self, request, application_id):
-        application = application_get_for_staff(user=request.user, public_id=application_id)
-        decision = Decision.objects.filter(application=application).first()
-        if decision is None:
-            raise Http404
-        audit_read(request.user, "decision.read", application, decision=str(decision.public_id))
+        decision = selectors.decision_for_staff(
+            user=request.user, public_id=application_id, action=AuditAction.DECISION_READ
+        )
         return Response(s.DecisionOut(decision).data)
 
     @extend_schema(request=s.DecisionIn, responses={201: s.DecisionOut})
     def post(self, request, application_id):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         data = _parse(s.DecisionIn, request.data)
-        check_if_match(request, application)
         decision = services.application_decide(
             application=application,
             actor=request.user,
             outcome=data["outcome"],
             upload=data.get("file"),
+            if_match=_if_match(request),
             **_decision_values(data),
         )
         return Response(s.DecisionOut(decision).data, status=201)
@@ -362,15 +292,15 @@ def decision_file_response(decision: Decision) -> FileResponse:
 
 
 class DecisionDocument(APIView):
+    """The notice as PDF, for staff of the case's Jobcenter (audited)."""
+
     permission_classes = [IsStaff]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, application_id):
-        application = application_get_for_staff(user=request.user, public_id=application_id)
-        decision = Decision.objects.filter(application=application).first()
-        if decision is None:
-            raise Http404
-        audit_read(request.user, "decision.document.read", application, decision=str(decision.public_id))
+        decision = selectors.decision_for_staff(
+            user=request.user, public_id=application_id, action=AuditAction.DECISION_DOCUMENT_READ
+        )
         return decision_file_response(decision)
 
 
@@ -379,17 +309,9 @@ class DocumentDownload(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in files.ALLOWED_TYPES})
     def get(self, request, application_id, document_id):
-        application = application_get_for_staff(user=request.user, public_id=application_id)
-        document = child_get(queryset=documents_for(application=application), public_id=document_id)
-        audit_record(
-            actor=request.user,
-            action="document.read",
-            obj=document,
-            jobcenter=application.jobcenter_id,
-            data={"application": str(application.public_id)},
-        )
+        document = selectors.document_for_staff(user=request.user, public_id=application_id, document_id=document_id)
         handle = files.private_storage().open(document.storage_name, "rb")
         return FileResponse(
             handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
@@ -401,41 +323,54 @@ class DocumentRequests(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.DocumentRequestOut(many=True))
     def get(self, request, application_id):
-        application = _case_read(request, application_id, "application.document_requests.read")
-        requests = application.document_requests.select_related("created_by").prefetch_related("documents")
-        context = {"today": selectors.today_in_berlin()}
-        return Response([s.DocumentRequestOut(r, context=context).data for r in requests.order_by("deadline", "id")])
+        requests = selectors.document_requests_of_case(user=request.user, public_id=application_id)
+        return Response(s.DocumentRequestOut(requests, many=True, context={"today": berlin_today()}).data)
 
     @extend_schema(request=s.DocumentRequestIn, responses={201: s.DocumentRequestOut})
     def post(self, request, application_id):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         data = _parse(s.DocumentRequestIn, request.data)
-        created = services.document_request_create(application=application, actor=request.user, **data)
-        return _document_request_out(created.pk, status=201)
+        created = services.document_request_create(
+            application=application, actor=request.user, if_match=_if_match(request), **data
+        )
+        return _document_request_out(created.pk, application=created.application, status=201)
 
 
-class DocumentRequestAction(APIView):
-    """``accept`` (the uploads answer it) or ``reject`` (with a reason shown to the citizen)."""
+class DocumentRequestAccept(APIView):
+    """The uploads answer the request: it is fulfilled."""
 
     permission_classes = [IsStaff]
-    action = "accept"
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=s.DocumentRequestOut)
     def post(self, request, application_id, request_id):
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         document_request = child_get(queryset=application.document_requests.all(), public_id=request_id)
-        if self.action == "accept":
-            result = services.document_request_accept(
-                application=application, request=document_request, actor=request.user
-            )
-        else:
-            data = _parse(s.ReasonIn, request.data)
-            result = services.document_request_reject(
-                application=application, request=document_request, actor=request.user, reason=data["reason"]
-            )
-        return _document_request_out(result.pk)
+        result = services.document_request_accept(
+            application=application, request=document_request, actor=request.user, if_match=_if_match(request)
+        )
+        return _document_request_out(result.pk, application=result.application)
+
+
+class DocumentRequestReject(APIView):
+    """The uploads do not answer the request; the reason is shown to the citizen."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=s.ReasonIn, responses=s.DocumentRequestOut)
+    def post(self, request, application_id, request_id):
+        application = application_get_for_caseworker(user=request.user, public_id=application_id)
+        document_request = child_get(queryset=application.document_requests.all(), public_id=request_id)
+        data = _parse(s.ReasonIn, request.data)
+        result = services.document_request_reject(
+            application=application,
+            request=document_request,
+            actor=request.user,
+            reason=data["reason"],
+            if_match=_if_match(request),
+        )
+        return _document_request_out(result.pk, application=result.application)
 
 
 class Notes(APIView):
@@ -443,11 +378,10 @@ class Notes(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.NoteOut(many=True))
     def get(self, request, application_id):
-        application = _case_read(request, application_id, "application.notes.read")
-        notes = InternalNote.objects.filter(application=application).select_related("author")
-        return Response([s.NoteOut(n).data for n in notes])
+        notes = selectors.notes_of_case(user=request.user, public_id=application_id)
+        return Response(s.NoteOut(notes, many=True).data)
 
     @extend_schema(request=s.NoteIn, responses={201: s.NoteOut})
     def post(self, request, application_id):
@@ -462,12 +396,10 @@ class Messages(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.MessageOut(many=True))
     def get(self, request, application_id):
-        application = _case_read(request, application_id, "application.messages.read")
-        messages_mark_read(application=application, actor=request.user, by_jobcenter=True)
-        messages = messages_for(application=application).select_related("author")
-        return Response([s.MessageOut(m).data for m in messages])
+        messages = services.staff_messages_read(user=request.user, public_id=application_id)
+        return Response(s.MessageOut(messages, many=True).data)
 
     @extend_schema(request=s.StaffMessageIn, responses={201: s.MessageOut})
     def post(self, request, application_id):
@@ -482,27 +414,18 @@ class Messages(APIView):
 class CitizenDecision(APIView):
     """The applicant reads the decision on their application (no staff-internal fields)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.CitizenDecisionOut)
     def get(self, request, application_id):
-        application = application_get_for_owner(user=request.user, public_id=application_id)
-        decision = Decision.objects.filter(application=application).first()
-        if decision is None:
-            raise Http404
+        decision = selectors.decision_for_citizen(user=request.user, public_id=application_id)
         return Response(s.CitizenDecisionOut(decision).data)
 
 
 class CitizenDecisionDocument(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    """The notice as PDF, for the applicant (the download is recorded)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, application_id):
-        application = application_get_for_owner(user=request.user, public_id=application_id)
-        decision = Decision.objects.filter(application=application).first()
-        if decision is None:
-            raise Http404
-        audit_record(
-            actor=request.user,
-            action="decision.document.download",
-            obj=application,
-            jobcenter=application.jobcenter_id,
-            data={"decision": str(decision.public_id)},
+        decision = selectors.decision_for_citizen(
+            user=request.user, public_id=application_id, action=AuditAction.DECISION_DOCUMENT_DOWNLOAD
         )
         return decision_file_response(decision)

@@ -56,3 +56,26 @@ def test_it_records_nothing_for_a_refused_read(org, api_for, case_with_document)
     assert client.get(f"/api/v1/queue/applications/{app.public_id}/").status_code == 404
     assert client.get(f"/api/v1/queue/applications/{app.public_id}/documents/{document.public_id}/").status_code == 404
     assert not AuditEvent.objects.filter(action__in=["application.read", "document.read"]).exists()
+
+
+def test_it_records_staff_reading_a_decision_and_its_notice(org, api_for, _private_storage):
+    app = ApplicationFactory(jobcenter=org.a, status="in_review", team=org.team1, assigned_to=org.staff)
+    client = api_for(org.staff)
+    assert client.get(f"/api/v1/queue/applications/{app.public_id}/decision/").status_code == 404
+    body = {"outcome": "rejected", "reason": "Einkommen übersteigt den Bedarf.", "text": "Abgelehnt."}
+    decided = client.post(f"/api/v1/queue/applications/{app.public_id}/decision/", body, format="json").json()
+
+    read = client.get(f"/api/v1/queue/applications/{app.public_id}/decision/")
+    notice = client.get(f"/api/v1/queue/applications/{app.public_id}/decision/document/")
+
+    assert read.status_code == 200
+    assert read.json()["id"] == decided["id"] and "url" not in read.json()["document"]
+    assert notice.status_code == 200
+    assert b"".join(notice.streaming_content).startswith(b"%PDF")
+    for action in ("decision.read", "decision.document.read"):
+        event = AuditEvent.objects.get(action=action)
+        assert (event.actor, event.object_id, event.data) == (
+            org.staff,
+            str(app.public_id),
+            {"decision": decided["id"]},
+        )

@@ -3,13 +3,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from casework.deadlines import (
-    BERLIN,
     Flag,
     add_months,
     inaction_clock,
     latest_lodging_day,
     lodged_before_for_flag,
 )
+from portal.clock import BERLIN
 
 
 def clock(lodged_at, today):

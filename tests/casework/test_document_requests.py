@@ -10,9 +10,9 @@ from django.utils import timezone
 from applications.constants import ApplicationStatus as S
 from applications.constants import DocumentRequestStatus
 from applications.models import DocumentRequest, StatusChange
-from casework.deadlines import berlin_date
 from casework.legal import CONSEQUENCES_VERSION
 from casework.tasks import send_document_request_reminders
+from portal.clock import berlin_date
 from tests.casework.factories import ApplicationFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -151,6 +151,18 @@ def test_it_flags_overdue_requests(org, case, api_for):
     assert rows == {str(overdue.public_id): True, str(due_today.public_id): False, str(closed.public_id): False}
     row = api_for(org.staff).get("/api/v1/queue/applications/", {"documents_overdue": "true"}).json()["results"]
     assert [r["overdue_document_requests"] for r in row] == [1]
+
+
+def test_it_has_one_rule_for_overdue_in_python_and_sql(org, case):
+    today = berlin_date(timezone.now())
+    requests = [
+        _request(case, deadline_in_days=days, status=status)
+        for days in (-1, 0, 1)
+        for status in DocumentRequestStatus.values
+    ]
+    in_python = {r.pk for r in requests if r.is_overdue(today)}
+    in_sql = set(DocumentRequest.objects.overdue(today).values_list("pk", flat=True))
+    assert in_python == in_sql == {r.pk for r in requests if r.deadline < today and r.status == "open"}
 
 
 def test_it_reminds_once_before_the_deadline(org, case, settings, django_capture_on_commit_callbacks):
