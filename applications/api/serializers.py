@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -34,6 +33,7 @@ from applications.constants import (
 )
 from applications.models import HouseholdMember
 from portal.api.problems import flatten_errors
+from portal.clock import berlin_today
 
 MAX_AMOUNT = Decimal("99999999.99")
 
@@ -77,7 +77,7 @@ class CountryField(serializers.CharField):
 
 def validate_birth_date(value: dt.date | None) -> dt.date | None:
     if value is not None:
-        if value > timezone.localdate():
+        if value > berlin_today():
             raise serializers.ValidationError(_("The date of birth cannot be in the future."))
         if value.year < 1900:
             raise serializers.ValidationError(_("Check the year of birth."))

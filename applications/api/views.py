@@ -70,7 +70,7 @@ from applications.services import (
     section_update,
 )
 from applications.snapshot import ADDRESS_FIELDS
-from portal.api.conditional import check_if_match, with_etag
+from portal.api.conditional import with_etag
 from portal.api.idempotency import idempotent
 from portal.api.pagination import PagePagination
 from portal.api.permissions import IsCitizen
@@ -133,8 +133,7 @@ class ApplicationDetail(CitizenView):
     def delete(self, request, application_id):
         """Delete a draft that was never lodged (409 otherwise)."""
         application = self.application(application_id)
-        check_if_match(request, application)
-        application_delete_draft(application=application, actor=request.user)
+        application_delete_draft(application=application, actor=request.user, if_match=request.headers.get("If-Match"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -143,7 +142,9 @@ class LodgeView(CitizenView):
     @idempotent
     def post(self, request, application_id):
         """Secure the application date now (§37 SGB II); repeating it changes nothing."""
-        application = application_lodge(application=self.application(application_id), actor=request.user)
+        application = application_lodge(
+            application=self.application(application_id), actor=request.user, if_match=request.headers.get("If-Match")
+        )
         application = application_detail_queryset().get(pk=application.pk)
         return self.respond(output.application_out(application), application)
 
@@ -154,8 +155,9 @@ class SubmitView(CitizenView):
     def post(self, request, application_id):
         """Submit (send an ``Idempotency-Key``): 422 with ``missing``, else frozen and receipted."""
         application = self.application(application_id)
-        check_if_match(request, application)
-        application = application_submit(application=application, actor=request.user)
+        application = application_submit(
+            application=application, actor=request.user, if_match=request.headers.get("If-Match")
+        )
         application = application_detail_queryset().get(pk=application.pk)
         return self.respond(output.application_out(application), application)
 
@@ -167,7 +169,10 @@ class WithdrawView(CitizenView):
         data = WithdrawIn(data=request.data)
         data.is_valid(raise_exception=True)
         application = application_withdraw(
-            application=application, actor=request.user, reason=data.validated_data["reason"]
+            application=application,
+            actor=request.user,
+            reason=data.validated_data["reason"],
+            if_match=request.headers.get("If-Match"),
         )
         application = application_detail_queryset().get(pk=application.pk)
         return self.respond(output.application_out(application), application)
@@ -208,11 +213,16 @@ class PersonalView(CitizenView):
     @extend_schema(request=PersonalIn, responses=ANY)
     def patch(self, request, application_id):
         application = self.application(application_id)
-        check_if_match(request, application)
         values, rejected = split_valid(PersonalIn, request.data)
         address = {k: v for k, v in values.items() if k in ADDRESS_FIELDS}
         person = {k: v for k, v in values.items() if k not in ADDRESS_FIELDS}
-        personal_update(application=application, actor=request.user, person=person, address=address)
+        personal_update(
+            application=application,
+            actor=request.user,
+            person=person,
+            address=address,
+            if_match=request.headers.get("If-Match"),
+        )
         return self.saved(self._out(application), rejected, application)
 
 
@@ -227,9 +237,10 @@ class HouseholdList(CitizenView):
     def post(self, request, application_id):
         """Add a person (``relationship`` is required; other fields may follow later)."""
         application = self.application(application_id)
-        check_if_match(request, application)
         values, rejected = split_valid(MemberIn, request.data, required=("relationship",))
-        member = member_add(application=application, actor=request.user, values=values)
+        member = member_add(
+            application=application, actor=request.user, values=values, if_match=request.headers.get("If-Match")
+        )
         return self.saved(output.member_out(member, application), rejected, application, status_code=201)
 
 
@@ -244,20 +255,27 @@ class MemberDetail(CitizenView):
     def patch(self, request, application_id, member_id):
         application = self.application(application_id)
         member = member_get(application=application, public_id=member_id)
-        check_if_match(request, application)
         serializer = PersonalIn if member.relationship == "applicant" else MemberIn
         values, rejected = split_valid(serializer, request.data)
         if member.relationship == "applicant":
             values = {k: v for k, v in values.items() if k not in ADDRESS_FIELDS}
-        section_update(application=application, actor=request.user, section="household", instance=member, values=values)
+        member = section_update(
+            application=application,
+            actor=request.user,
+            section="household",
+            instance=member,
+            values=values,
+            if_match=request.headers.get("If-Match"),
+        )
         return self.saved(output.member_out(member, application), rejected, application)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, application_id, member_id):
         application = self.application(application_id)
         member = member_get(application=application, public_id=member_id)
-        check_if_match(request, application)
-        member_delete(application=application, actor=request.user, member=member)
+        member_delete(
+            application=application, actor=request.user, member=member, if_match=request.headers.get("If-Match")
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -270,12 +288,16 @@ class HousingView(CitizenView):
     @extend_schema(request=HousingIn, responses=ANY)
     def patch(self, request, application_id):
         application = self.application(application_id)
-        check_if_match(request, application)
         values, rejected = split_valid(HousingIn, request.data)
-        section_update(
-            application=application, actor=request.user, section="housing", instance=application.housing, values=values
+        housing = section_update(
+            application=application,
+            actor=request.user,
+            section="housing",
+            instance=application.housing,
+            values=values,
+            if_match=request.headers.get("If-Match"),
         )
-        return self.saved(output.housing_out(application), rejected, application)
+        return self.saved(output.fields_of(housing, output.HOUSING_FIELDS), rejected, application)
 
 
 class BankAccountView(CitizenView):
@@ -287,16 +309,16 @@ class BankAccountView(CitizenView):
     @extend_schema(request=BankAccountIn, responses=ANY)
     def patch(self, request, application_id):
         application = self.application(application_id)
-        check_if_match(request, application)
         values, rejected = split_valid(BankAccountIn, request.data)
-        section_update(
+        account = section_update(
             application=application,
             actor=request.user,
             section="bank_account",
             instance=application.bank_account,
             values=values,
+            if_match=request.headers.get("If-Match"),
         )
-        return self.saved(output.bank_account_out(application), rejected, application)
+        return self.saved(output.fields_of(account, output.BANK_FIELDS), rejected, application)
 
 
 class HealthInsuranceList(CitizenView):
@@ -311,10 +333,14 @@ class HealthInsuranceDetail(CitizenView):
     def patch(self, request, application_id, member_id):
         application = self.application(application_id)
         member = member_get(application=application, public_id=member_id)
-        check_if_match(request, application)
         values, rejected = split_valid(HealthInsuranceIn, request.data)
-        section_update(
-            application=application, actor=request.user, section="health_insurance", instance=member, values=values
+        member = section_update(
+            application=application,
+            actor=request.user,
+            section="health_insurance",
+            instance=member,
+            values=values,
+            if_match=request.headers.get("If-Match"),
         )
         return self.saved(output.health_out(member), rejected, application)
 
@@ -352,10 +378,14 @@ class EntriesSection(_EntriesMixin, CitizenView):
     def patch(self, request, application_id):
         """Answer the question ``has_income`` / ``has_assets`` (true, false or null)."""
         application = self.application(application_id)
-        check_if_match(request, application)
         values, rejected = split_valid(self.flag_in, request.data)
         section_update(
-            application=application, actor=request.user, section=self.section, instance=application, values=values
+            application=application,
+            actor=request.user,
+            section=self.section,
+            instance=application,
+            values=values,
+            if_match=request.headers.get("If-Match"),
         )
         return self.saved(self.section_out(application), rejected, application)
 
@@ -365,11 +395,16 @@ class EntryList(_EntriesMixin, CitizenView):
     def post(self, request, application_id):
         """Add an entry (``member`` and ``kind`` are required; amounts may follow later)."""
         application = self.application(application_id)
-        check_if_match(request, application)
         values, rejected = split_valid(
             self.entry_in, request.data, context={"application": application}, required=("member", "kind")
         )
-        entry = entry_add(application=application, actor=request.user, model=self.model, values=values)
+        entry = entry_add(
+            application=application,
+            actor=request.user,
+            model=self.model,
+            values=values,
+            if_match=request.headers.get("If-Match"),
+        )
         return self.saved(output.entry_out(entry), rejected, application, status_code=201)
 
 
@@ -386,17 +421,22 @@ class EntryDetail(_EntriesMixin, CitizenView):
     def patch(self, request, application_id, entry_id):
         application = self.application(application_id)
         entry = self.entry(application, entry_id)
-        check_if_match(request, application)
         values, rejected = split_valid(self.entry_in, request.data, context={"application": application})
-        section_update(application=application, actor=request.user, section=self.section, instance=entry, values=values)
+        entry = section_update(
+            application=application,
+            actor=request.user,
+            section=self.section,
+            instance=entry,
+            values=values,
+            if_match=request.headers.get("If-Match"),
+        )
         return self.saved(output.entry_out(entry), rejected, application)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, application_id, entry_id):
         application = self.application(application_id)
         entry = self.entry(application, entry_id)
-        check_if_match(request, application)
-        entry_delete(application=application, actor=request.user, entry=entry)
+        entry_delete(application=application, actor=request.user, entry=entry, if_match=request.headers.get("If-Match"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -446,6 +486,7 @@ class DocumentList(CitizenView):
             upload=data.validated_data["file"],
             checklist_key=data.validated_data["checklist_key"],
             document_request=document_request,
+            if_match=request.headers.get("If-Match"),
         )
         return self.respond(output.document_out(document, application), application, status_code=201)
 
@@ -462,8 +503,9 @@ class DocumentDetail(CitizenView):
         """Remove an upload (only before submission)."""
         application = self.application(application_id)
         document = child_get(queryset=documents_for(application=application), public_id=document_id)
-        check_if_match(request, application)
-        document_delete(application=application, actor=request.user, document=document)
+        document_delete(
+            application=application, actor=request.user, document=document, if_match=request.headers.get("If-Match")
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
