@@ -158,8 +158,7 @@ class SubmitView(CitizenView):
         application = application_submit(
             application=application, actor=request.user, if_match=request.headers.get("If-Match")
         )
-        application = application_detail_queryset().get(pk=application.pk)
-        return self.respond(output.application_out(application), application)
+        return with_etag(Response(output.application_out(application)), application)
 
 
 class WithdrawView(CitizenView):

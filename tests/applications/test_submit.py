@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from applications.conf import app_settings
@@ -172,3 +173,18 @@ def test_it_submits_once_under_two_concurrent_requests_with_the_same_key(django_
     assert StatusChange.objects.filter(application=application, to_status="submitted").count() == 1
     assert StatusChange.objects.filter(application=application, to_status="lodged").count() == 1
     assert len([m for m in mail.outbox if application.reference in m.subject]) == 2  # lodged + submitted, once each
+
+
+def test_it_locks_the_application_once_and_loads_it_once(citizen_api, complete):
+    """Submission (lodging included) takes one row lock and reads the household, entries
+    and documents once; the response is rendered from what the service loaded."""
+    with CaptureQueriesContext(connection) as queries:
+        response = submit(citizen_api, complete["id"])
+
+    assert response.status_code == 200, response.json()
+    sql = [query["sql"] for query in queries.captured_queries]
+    locks = [q for q in sql if "FOR UPDATE" in q and 'FROM "applications_application"' in q]
+    assert len(locks) == 1, locks
+    for table in ("applications_householdmember", "applications_incomeentry", "applications_document"):
+        assert sum(f'FROM "{table}"' in q for q in sql) == 1, (table, [q for q in sql if table in q])
+    assert len(sql) <= 40, len(sql)
