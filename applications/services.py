@@ -47,7 +47,7 @@ from applications.models import (
     TimelineEvent,
 )
 from applications.selectors import application_detail_queryset
-from applications.snapshot import build_snapshot, checksum
+from applications.snapshot import ADDRESS_FIELDS, build_snapshot, checksum
 from applications.workflow import application_lock, application_transition, transition_locked
 from portal.api.problems import Problem
 from portal.audit import AuditAction, audit_record
@@ -276,11 +276,16 @@ def section_update(
 
 @transaction.atomic
 def personal_update(
-    *, application: Application, actor, person: dict, address: dict, if_match: str | None = None
-) -> Application:
-    """The Hauptantrag's personal data (on the applicant member) and address (on the application)."""
+    *, application: Application, actor, values: dict[str, Any], if_match: str | None = None
+) -> HouseholdMember:
+    """The Hauptantrag's personal data (on the applicant member) and address (on the application).
+
+    Returns the applicant member; its ``application`` is the locked application.
+    """
     locked = _lock_editable(application, if_match)
     applicant = locked.members.get(relationship=Relationship.APPLICANT)
+    address = {name: value for name, value in values.items() if name in ADDRESS_FIELDS}
+    person = {name: value for name, value in values.items() if name not in ADDRESS_FIELDS}
     changed = _save_fields(applicant, person, version_of=locked) + _save_fields(locked, address, version_of=locked)
     if changed:
         audit_record(
@@ -289,7 +294,7 @@ def personal_update(
             obj=locked,
             data={"section": "personal", "fields": sorted(changed)},
         )
-    return locked
+    return applicant
 
 
 @transaction.atomic

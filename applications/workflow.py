@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.constants import WITHDRAWABLE_STATUSES, TimelineKind
+from applications.constants import EDITABLE_STATUSES, WITHDRAWABLE_STATUSES, TimelineKind
 from applications.constants import ApplicationStatus as S
 from applications.models import Application, StatusChange, TimelineEvent
 from portal.api.conditional import if_match_check
@@ -94,6 +94,19 @@ def allowed_targets(status: str, side: str | None = None) -> list[str]:
 
 def is_allowed(source: str, target: str, side: str) -> bool:
     return target in allowed_targets(source, side)
+
+
+def citizen_actions(application: Application) -> dict[str, bool]:
+    """What the applicant can do next with ``application`` (the table decides)."""
+    next_states = allowed_targets(application.status, CITIZEN)
+    return {
+        "edit": application.status in EDITABLE_STATUSES,
+        "lodge": S.LODGED in next_states,
+        "submit": application.status in EDITABLE_STATUSES,
+        "withdraw": S.WITHDRAWN in next_states,
+        "delete": application.status == S.DRAFT,
+        "message": application.lodged_at is not None,
+    }
 
 
 def application_lock(*, application: Application, if_match: str | None = None, queryset=None) -> Application:
