@@ -67,16 +67,17 @@ def _lock_editable(application: Application, if_match: str | None) -> Applicatio
     """Lock the row, check ``If-Match`` on it, and refuse a submitted application (409)."""
     locked = application_lock(application=application, if_match=if_match)
     if locked.status not in EDITABLE_STATUSES:
-        raise Problem(
-            status=409,
-            code="application_submitted",
-            detail=_(
-                "This application was submitted and can no longer be changed. "
-                "Send changes to the Jobcenter as a message."
+        raise _submitted(
+            locked,
+            _(
+                "This application was submitted and can no longer be changed. Send changes to the Jobcenter as a message."
             ),
-            extra={"application_status": locked.status},
         )
     return locked
+
+
+def _submitted(locked: Application, detail: str) -> Problem:
+    return Problem(status=409, code="application_submitted", detail=detail, extra={"application_status": locked.status})
 
 
 def _part(locked: Application, part: models.Model) -> models.Model:
@@ -386,14 +387,12 @@ def _check_document_target(locked: Application, checklist_key: str, document_req
             )
         return
     if locked.status not in EDITABLE_STATUSES:
-        raise Problem(
-            status=409,
-            code="application_submitted",
-            detail=_(
+        raise _submitted(
+            locked,
+            _(
                 "After submission, upload documents only in answer to a request of the Jobcenter, "
                 "or send them with a message."
             ),
-            extra={"application_status": locked.status},
         )
     detail = application_detail_queryset().get(pk=locked.pk)
     if checklist_key not in checklist_keys(detail):

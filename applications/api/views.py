@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -327,28 +327,19 @@ class _PartView(CitizenView):
         return render_saved(self.serializer_out, part, rejected)
 
 
+@extend_schema_view(
+    get=extend_schema(responses=HousingOut), patch=extend_schema(request=HousingIn, responses=saved_out(HousingOut))
+)
 class HousingView(_PartView):
     section, serializer_in, serializer_out = "housing", HousingIn, HousingOut
 
-    @extend_schema(responses=HousingOut)
-    def get(self, request, application_id):
-        return super().get(request, application_id)
 
-    @extend_schema(request=HousingIn, responses=saved_out(HousingOut))
-    def patch(self, request, application_id):
-        return super().patch(request, application_id)
-
-
+@extend_schema_view(
+    get=extend_schema(responses=BankAccountOut),
+    patch=extend_schema(request=BankAccountIn, responses=saved_out(BankAccountOut)),
+)
 class BankAccountView(_PartView):
     section, serializer_in, serializer_out = "bank_account", BankAccountIn, BankAccountOut
-
-    @extend_schema(responses=BankAccountOut)
-    def get(self, request, application_id):
-        return super().get(request, application_id)
-
-    @extend_schema(request=BankAccountIn, responses=saved_out(BankAccountOut))
-    def patch(self, request, application_id):
-        return super().patch(request, application_id)
 
 
 class HealthInsuranceList(CitizenView):
