@@ -700,3 +700,79 @@ class MessagePageOut(serializers.Serializer):
 class MessagesReadOut(serializers.Serializer):
     marked_read = serializers.IntegerField()
     unread = serializers.IntegerField()
+
+
+# --- the frozen snapshot ----------------------------------------------------------------------
+# ``applications.snapshot`` builds it at submission and stores it as JSON (the legal record,
+# ``schema`` 1). These serializers describe that stored format for the OpenAPI schema of the
+# places that show it (casework's case view); rendering a snapshot with them returns it unchanged.
+class SnapshotMemberOut(PersonOut):
+    id = serializers.UUIDField()
+    relationship = serializers.ChoiceField(choices=Relationship.choices)
+    forms = serializers.ListField(child=serializers.CharField(), help_text="The Anlagen this person needs.")
+    health_insurance_kind = serializers.CharField()
+    health_insurer = serializers.CharField()
+
+
+class SnapshotPersonalOut(PersonOut):
+    street = serializers.CharField()
+    address_addition = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    phone = serializers.CharField()
+    contact_email = serializers.CharField()
+
+
+class SnapshotIncomeEntryOut(IncomeEntryOut):
+    id = serializers.UUIDField()
+    member = serializers.UUIDField()
+
+
+class SnapshotAssetEntryOut(AssetEntryOut):
+    id = serializers.UUIDField()
+    member = serializers.UUIDField()
+
+
+class SnapshotIncomeOut(serializers.Serializer):
+    has_income = serializers.BooleanField(allow_null=True)
+    entries = SnapshotIncomeEntryOut(many=True)
+
+
+class SnapshotAssetsOut(serializers.Serializer):
+    has_assets = serializers.BooleanField(allow_null=True)
+    entries = SnapshotAssetEntryOut(many=True)
+
+
+class SnapshotDocumentOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    checklist_key = serializers.CharField()
+    uploaded_at = MomentOut()
+
+
+class SnapshotJobcenterOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class SnapshotOut(serializers.Serializer):
+    """The application as submitted, frozen (``applications.snapshot``); its SHA-256 over the
+    canonical JSON is on the receipt. Amounts are strings with two places, times UTC."""
+
+    schema = serializers.IntegerField(help_text="Version of this format.")
+    application = serializers.UUIDField()
+    reference = serializers.CharField()
+    jobcenter = SnapshotJobcenterOut()
+    lodged_at = MomentOut()
+    effective_from = DateOut()
+    submitted_at = MomentOut()
+    personal = SnapshotPersonalOut()
+    household = SnapshotMemberOut(many=True)
+    housing = HousingOut()
+    income = SnapshotIncomeOut()
+    assets = SnapshotAssetsOut()
+    bank_account = BankAccountOut()
+    documents = SnapshotDocumentOut(many=True)

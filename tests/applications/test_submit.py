@@ -1,6 +1,7 @@
 """POST .../submit/: 422 with what is missing, frozen snapshot, receipt PDF, e-mail, idempotency."""
 
 import io
+import json
 import os
 import threading
 import uuid
@@ -188,3 +189,14 @@ def test_it_locks_the_application_once_and_loads_it_once(citizen_api, complete):
     for table in ("applications_householdmember", "applications_incomeentry", "applications_document"):
         assert sum(f'FROM "{table}"' in q for q in sql) == 1, (table, [q for q in sql if table in q])
     assert len(sql) <= 40, len(sql)
+
+
+def test_it_describes_the_frozen_snapshot_with_a_serializer_that_renders_it_unchanged(citizen_api, complete):
+    """``SnapshotOut`` documents the stored format (casework shows it); it must not drift from it."""
+    from applications.api.serializers import SnapshotOut
+
+    assert submit(citizen_api, complete["id"]).status_code == 200
+    snapshot = Application.objects.get(public_id=complete["id"]).snapshot
+    assert snapshot["household"] and snapshot["documents"]
+
+    assert json.loads(json.dumps(SnapshotOut(snapshot).data)) == snapshot
