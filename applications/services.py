@@ -70,7 +70,8 @@ def _lock_editable(application: Application, if_match: str | None) -> Applicatio
         raise _submitted(
             locked,
             _(
-                "This application was submitted and can no longer be changed. Send changes to the Jobcenter as a message."
+                "This application was submitted and can no longer be changed. "
+                "Send changes to the Jobcenter as a message."
             ),
         )
     return locked
@@ -231,18 +232,22 @@ def lodge_locked(*, locked: Application, actor, at=None) -> Application:
 
 
 # --- form sections ----------------------------------------------------------------------------
-def _save_fields(instance: models.Model, values: dict[str, Any], *, version_of: Application) -> list[str]:
-    """Save the fields of ``values`` that differ; a change gives ``version_of`` a new version."""
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
-    if not changed:
-        return []
-    if instance is version_of:
-        save_new_version(version_of, *changed)
-    else:
-        instance.save(update_fields=changed)
-        save_new_version(version_of)
+def _save_parts(locked: Application, *changes: tuple[models.Model, dict[str, Any]]) -> list[str]:
+    """Set the ``values`` that differ on each part (``locked`` itself or one of its parts),
+    save them, and give ``locked`` one new version if anything changed; returns the field names."""
+    changed: list[str] = []
+    own: list[str] = []
+    for part, values in changes:
+        names = [name for name, value in values.items() if getattr(part, name) != value]
+        for name in names:
+            setattr(part, name, values[name])
+        if part is locked:
+            own += names
+        elif names:
+            part.save(update_fields=names)
+        changed += names
+    if changed:
+        save_new_version(locked, *own)
     return changed
 
 
@@ -264,7 +269,7 @@ def section_update(
     """
     locked = _lock_editable(application, if_match)
     part = _part(locked, instance)
-    changed = _save_fields(part, values, version_of=locked)
+    changed = _save_parts(locked, (part, values))
     if changed:
         audit_record(
             actor=actor,
@@ -287,7 +292,7 @@ def personal_update(
     applicant = locked.members.get(relationship=Relationship.APPLICANT)
     address = {name: value for name, value in values.items() if name in ADDRESS_FIELDS}
     person = {name: value for name, value in values.items() if name not in ADDRESS_FIELDS}
-    changed = _save_fields(applicant, person, version_of=locked) + _save_fields(locked, address, version_of=locked)
+    changed = _save_parts(locked, (applicant, person), (locked, address))
     if changed:
         audit_record(
             actor=actor,

@@ -146,3 +146,13 @@ def test_it_answers_a_write_with_the_new_etag(citizen_api, application):
     )
     assert accepted.status_code == 200
     assert accepted["ETag"] == f'"{application.public_id}-{application.version + 2}"'
+
+
+def test_it_gives_one_new_version_for_one_save_of_several_parts(citizen_api, application):
+    response = citizen_api.patch(
+        api_url("personal", application.public_id), {"first_name": "Olena", "city": "Kaiserslautern"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert Application.objects.get(pk=application.pk).version == application.version + 1
+    assert response["ETag"] == f'"{application.public_id}-{application.version + 1}"'
