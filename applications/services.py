@@ -424,6 +424,8 @@ def document_upload(
     try:
         with transaction.atomic():
             locked = application_lock(application=application, if_match=if_match)
+            if document_request is not None:  # its status as it is now (staff close it under the same lock)
+                document_request = _part(locked, document_request)
             _check_document_target(locked, checklist_key, document_request)
             stored = files.store(upload, checked)
             document = Document.objects.create(
