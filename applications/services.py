@@ -115,6 +115,10 @@ def timeline_record(*, application: Application, kind: str, data: dict | None = 
 
 
 # --- creating and lodging ---------------------------------------------------------------------
+def _open_first_application(applicant) -> Application | None:
+    return Application.objects.filter(applicant=applicant, kind=ApplicationKind.FIRST, status__in=OPEN_STATUSES).first()
+
+
 def _open_application_conflict(open_app: Application) -> Problem:
     return Problem(
         status=409,
@@ -152,9 +156,7 @@ def application_create(*, applicant, jobcenter_id=None, lodge: bool = False) -> 
     3. Lodge it in the same transaction when asked (secures the date).
     """
     jobcenter = _jobcenter_for(jobcenter_id)
-    open_app = Application.objects.filter(
-        applicant=applicant, kind=ApplicationKind.FIRST, status__in=OPEN_STATUSES
-    ).first()
+    open_app = _open_first_application(applicant)
     if open_app is not None:
         raise _open_application_conflict(open_app)
     try:
@@ -173,9 +175,7 @@ def application_create(*, applicant, jobcenter_id=None, lodge: bool = False) -> 
             if lodge:
                 application = application_lodge(application=application, actor=applicant)
     except IntegrityError:
-        open_app = Application.objects.filter(
-            applicant=applicant, kind=ApplicationKind.FIRST, status__in=OPEN_STATUSES
-        ).first()
+        open_app = _open_first_application(applicant)
         if open_app is None:
             raise
         raise _open_application_conflict(open_app) from None

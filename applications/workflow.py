@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.constants import EDITABLE_STATUSES, WITHDRAWABLE_STATUSES, TimelineKind
+from applications.constants import EDITABLE_STATUSES, PUBLIC_REASON_STATUSES, WITHDRAWABLE_STATUSES, TimelineKind
 from applications.constants import ApplicationStatus as S
 from applications.models import Application, StatusChange, TimelineEvent
 from portal.api.conditional import if_match_check
@@ -61,9 +61,14 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 # Timestamp field set when a state is entered.
-STAMPS = {S.LODGED: "lodged_at", S.SUBMITTED: "submitted_at", S.APPROVED: "decided_at", S.REJECTED: "decided_at"}
-STAMPS[S.WITHDRAWN] = "withdrawn_at"
-# The citizen's timeline entry for entering a state; the reason is shown only where it is public.
+STAMPS = {
+    S.LODGED: "lodged_at",
+    S.SUBMITTED: "submitted_at",
+    S.APPROVED: "decided_at",
+    S.REJECTED: "decided_at",
+    S.WITHDRAWN: "withdrawn_at",
+}
+# The citizen's timeline entry for entering a state (with the reason in PUBLIC_REASON_STATUSES).
 TIMELINE = {
     S.LODGED: TimelineKind.LODGED,
     S.SUBMITTED: TimelineKind.SUBMITTED,
@@ -73,7 +78,6 @@ TIMELINE = {
     S.REJECTED: TimelineKind.REJECTED,
     S.WITHDRAWN: TimelineKind.WITHDRAWN,
 }
-PUBLIC_REASON = frozenset({S.REJECTED, S.WITHDRAWN})
 
 
 def side_of(actor, application: Application) -> str:
@@ -191,7 +195,7 @@ def transition_locked(
 
     StatusChange.objects.create(application=locked, from_status=source, to_status=target, actor=actor, reason=reason)
     data = dict(timeline_data or {})
-    if reason and target in PUBLIC_REASON:
+    if reason and target in PUBLIC_REASON_STATUSES:
         data["reason"] = reason
     TimelineEvent.objects.create(application=locked, kind=TIMELINE[target], data=data)
     audit_record(
