@@ -443,9 +443,8 @@ def entry_views(
             entry_delete(application=application, actor=request.user, entry=entry, if_match=if_match(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
 
-    name = section.capitalize()
-    for view, suffix in ((Section, "Section"), (Entries, "EntryList"), (Entry, "EntryDetail")):
-        view.__name__ = view.__qualname__ = f"{name}{suffix}"
+    for view, name in ((Section, "Section"), (Entries, "EntryList"), (Entry, "EntryDetail")):
+        view.__name__ = view.__qualname__ = f"{model.__name__.removesuffix('Entry')}{name}"
     return Section, Entries, Entry
 
 
