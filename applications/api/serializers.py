@@ -743,19 +743,15 @@ class SnapshotAssetsOut(serializers.Serializer):
     entries = SnapshotAssetEntryOut(many=True)
 
 
-class SnapshotDocumentOut(serializers.Serializer):
+class SnapshotDocumentOut(DocumentOut):
     id = serializers.UUIDField()
     name = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    checklist_key = serializers.CharField()
+    document_request = None  # not part of the snapshot
     uploaded_at = MomentOut()
 
 
-class SnapshotJobcenterOut(serializers.Serializer):
+class SnapshotJobcenterOut(JobcenterRefOut):
     id = serializers.UUIDField()
-    name = serializers.CharField()
 
 
 class SnapshotOut(serializers.Serializer):
