@@ -27,7 +27,6 @@ from applications.completeness import missing_for
 from applications.constants import (
     EDITABLE_STATUSES,
     OTHER_DOCUMENT,
-    ApplicationKind,
     ApplicationStatus,
     AssetKind,
     DocumentRequestStatus,
@@ -551,8 +550,14 @@ class TimelineEventOut(serializers.Serializer):
     data = serializers.DictField(help_text="Ids and dates only, e.g. the deadline of a request.")
 
 
+# The application's status is documented as a string naming its values: as an enum it would
+# share the component name "status" with other apps' enums (drf-spectacular warns, and
+# ``check --deploy`` fails on the warning).
+APPLICATION_STATUS_HELP = "One of: " + ", ".join(ApplicationStatus.values) + " (``applications.workflow``)."
+
+
 class TimelineOut(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ApplicationStatus.choices)
+    status = serializers.CharField(help_text=APPLICATION_STATUS_HELP)
     events = TimelineEventOut(many=True)
 
 
@@ -586,8 +591,8 @@ class LinksOut(serializers.Serializer):
 class ApplicationSummaryOut(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     reference = serializers.CharField(allow_null=True, help_text="Given when the application is lodged.")
-    kind = serializers.ChoiceField(choices=ApplicationKind.choices)
-    status = serializers.ChoiceField(choices=ApplicationStatus.choices)
+    kind = serializers.CharField(help_text="first (Erstantrag)")
+    status = serializers.CharField(help_text=APPLICATION_STATUS_HELP)
     status_label = serializers.CharField(source="get_status_display")
     jobcenter = JobcenterRefOut()
     version = serializers.IntegerField(help_text="Changes with every change; the ETag names it.")
