@@ -379,12 +379,12 @@ def entry_views(
     Returns the views of the section, of its entry list and of one entry."""
 
     class Section(CitizenView):
-        @extend_schema(responses=section_out, operation_id=f"applications_{section}_retrieve")
+        @extend_schema(responses=section_out)
         def get(self, request, application_id):
             application = self.application(application_id, detail=True)
             return render(section_out, application, etag_of=application)
 
-        @extend_schema(request=flag_in, responses=saved_out(section_out), operation_id=f"applications_{section}_update")
+        @extend_schema(request=flag_in, responses=saved_out(section_out))
         def patch(self, request, application_id):
             """Answer the question ``has_income`` / ``has_assets`` (true, false or null)."""
             application = self.application(application_id)
