@@ -50,6 +50,8 @@ WITHDRAWABLE_STATUSES = frozenset(
 IN_CASEWORK_STATUSES = frozenset(
     {ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.DOCUMENTS_REQUESTED}
 )
+# Entering these, the reason given is shown to the citizen in the timeline.
+PUBLIC_REASON_STATUSES = frozenset({ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
 
 
 class Relationship(models.TextChoices):

@@ -357,6 +357,14 @@ def store(upload: UploadedFile, checked: CheckedFile) -> str:
     return saved
 
 
+def open_stored(name: str):
+    """The stored file ``name``, open for reading; 404 when it is gone."""
+    try:
+        return private_storage().open(name, "rb")
+    except FileNotFoundError:
+        raise Problem(status=404, code="file_missing", detail=_("The file is not available.")) from None
+
+
 def discard(name: str) -> None:
     storage = private_storage()
     try:

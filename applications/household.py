@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from applications.constants import Relationship
-from applications.lodging import age_on, berlin_date
+from applications.lodging import age_on
 from applications.models import Application, HouseholdMember
+from portal.clock import berlin_date, berlin_today
 
 
 def reference_day(application: Application) -> dt.date:
     """Ages count on the day the application was lodged (today while it is a draft)."""
-    return berlin_date(application.lodged_at or timezone.now())
+    return berlin_date(application.lodged_at) if application.lodged_at else berlin_today()
 
 
 def member_age(member: HouseholdMember, day: dt.date) -> int | None:

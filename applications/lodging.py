@@ -2,29 +2,21 @@
 
 An application takes effect from the first day of the month in which it was
 lodged; the moment of receipt counts, so 23:30 on 31 March in Berlin is still
-March even though it is 21:30 or 22:30 UTC. Times are stored in UTC and turned
-into a Berlin date only here.
+March even though it is 21:30 or 22:30 UTC. The Berlin calendar itself is
+``portal.clock``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from applications.conf import app_settings
-
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def berlin_date(moment: dt.datetime) -> dt.date:
-    if moment.tzinfo is None:
-        raise ValueError("an aware datetime is required")
-    return moment.astimezone(BERLIN).date()
+from portal.clock import berlin_date, berlin_month_start
 
 
 def effective_from(lodged_at: dt.datetime) -> dt.date:
     """First day of the Berlin month in which the application was lodged."""
-    return berlin_date(lodged_at).replace(day=1)
+    return berlin_month_start(berlin_date(lodged_at))
 
 
 def complete_by(lodged_at: dt.datetime) -> dt.date:

@@ -113,6 +113,11 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.reference or f"draft {self.public_id}"
 
+    @property
+    def applicant_member(self) -> HouseholdMember | None:
+        """The household member who applies (read from the prefetched ``members`` when loaded)."""
+        return next((m for m in self.members.all() if m.relationship == Relationship.APPLICANT), None)
+
 
 class ReferenceSequence(models.Model):
     """The last reference number given per Jobcenter and year (row-locked when counting)."""

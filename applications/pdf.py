@@ -21,8 +21,8 @@ from fpdf import FPDF
 
 from applications.conf import app_settings
 from applications.constants import Relationship
-from applications.lodging import BERLIN
 from applications.models import Application
+from portal.clock import berlin_localtime
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _date(value: str | None) -> str:
 def _time(value: str | None) -> str:
     if not value:
         return "-"
-    return dt.datetime.fromisoformat(value).astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+    return berlin_localtime(dt.datetime.fromisoformat(value)).strftime("%d.%m.%Y %H:%M")
 
 
 class _Receipt:

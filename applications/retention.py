@@ -22,7 +22,7 @@ from applications import files
 from applications.conf import app_settings
 from applications.constants import ApplicationStatus
 from applications.models import Application, Document
-from portal.audit import audit_record
+from portal.audit import AuditAction, audit_record
 from portal.retention import files_delete_on_commit
 
 logger = logging.getLogger(__name__)
@@ -45,11 +45,7 @@ def drafts_delete_expired(*, now: datetime) -> dict[str, int]:
     for application in expired:
         names = list(application.documents.values_list("storage_name", flat=True))
         audit_record(
-            actor=None,
-            action="application.retention_delete",
-            obj=application,
-            jobcenter=application.jobcenter_id,
-            data={"documents": len(names)},
+            actor=None, action=AuditAction.APPLICATION_RETENTION_DELETE, obj=application, data={"documents": len(names)}
         )
         application.delete()
         files_delete_on_commit(names=names)

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from applications.constants import (
     Relationship,
     TimelineKind,
 )
-from applications.lodging import berlin_date, complete_by, effective_from
+from applications.lodging import complete_by, effective_from
 from applications.models import (
     Application,
     AssetEntry,
@@ -46,42 +47,50 @@ from applications.models import (
 )
 from applications.selectors import application_detail_queryset
 from applications.signals import application_submitted
-from applications.snapshot import build_snapshot, checksum
-from applications.workflow import application_transition
+from applications.snapshot import ADDRESS_FIELDS, build_snapshot, checksum
+from applications.workflow import application_lock, application_transition, transition_locked
 from portal.api.problems import Problem
-from portal.audit import audit_record
+from portal.audit import AuditAction, audit_record
+from portal.clock import berlin_date
 from portal.mail import Mail, Notice, mail_enqueue, mail_language, notice_mail, portal_url
 from portal.models import Jobcenter
+from portal.versioning import save_new_version
+
+ENTRY_ACTIONS = {
+    IncomeEntry: (AuditAction.APPLICATION_INCOME_ADD, AuditAction.APPLICATION_INCOME_DELETE),
+    AssetEntry: (AuditAction.APPLICATION_ASSET_ADD, AuditAction.APPLICATION_ASSET_DELETE),
+}
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _audit(actor, action: str, application: Application, **data: Any) -> None:
-    audit_record(actor=actor, action=action, obj=application, jobcenter=application.jobcenter_id, data=data)
-
-
-def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().get(pk=application.pk)
-
-
-def _lock_editable(application: Application) -> Application:
-    locked = _lock(application)
+def _lock_editable(application: Application, if_match: str | None) -> Application:
+    """Lock the row, check ``If-Match`` on it, and refuse a submitted application (409)."""
+    locked = application_lock(application=application, if_match=if_match)
     if locked.status not in EDITABLE_STATUSES:
-        raise Problem(
-            status=409,
-            code="application_submitted",
-            detail=_(
+        raise _submitted(
+            locked,
+            _(
                 "This application was submitted and can no longer be changed. "
                 "Send changes to the Jobcenter as a message."
             ),
-            extra={"application_status": locked.status},
         )
     return locked
 
 
-def _touch(application: Application) -> None:
-    """A change to the application or one of its parts: new version (ETag)."""
-    Application.objects.filter(pk=application.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    application.version += 1
+def _submitted(locked: Application, detail: str) -> Problem:
+    return Problem(status=409, code="application_submitted", detail=detail, extra={"application_status": locked.status})
+
+
+def _part(locked: Application, part: models.Model) -> models.Model:
+    """``part`` of ``locked`` as it is now: read again under the application's
+    lock (parts change only under it), 404 when a concurrent request removed it."""
+    if isinstance(part, Application):
+        return locked
+    current = type(part).objects.filter(pk=part.pk, application=locked).first()
+    if current is None:
+        raise Http404
+    current.application = locked
+    return current
 
 
 def application_link(application: Application) -> str:
@@ -114,6 +123,10 @@ def timeline_record(*, application: Application, kind: str, data: dict | None = 
 
 
 # --- creating and lodging ---------------------------------------------------------------------
+def _open_first_application(applicant) -> Application | None:
+    return Application.objects.filter(applicant=applicant, kind=ApplicationKind.FIRST, status__in=OPEN_STATUSES).first()
+
+
 def _open_application_conflict(open_app: Application) -> Problem:
     return Problem(
         status=409,
@@ -133,21 +146,11 @@ def _jobcenter_for(jobcenter_id) -> Jobcenter:
     if jobcenter_id:
         jobcenter = Jobcenter.objects.filter(public_id=jobcenter_id).first()
         if jobcenter is None:
-            raise Problem(
-                status=400,
-                code="validation",
-                detail=_("Some fields are invalid; see errors."),
-                errors={"jobcenter": [_("There is no Jobcenter with this id.")]},
-            )
+            raise Problem.invalid("jobcenter", _("There is no Jobcenter with this id."))
         return jobcenter
     candidates = list(Jobcenter.objects.all()[:2])
     if len(candidates) != 1:
-        raise Problem(
-            status=400,
-            code="validation",
-            detail=_("Some fields are invalid; see errors."),
-            errors={"jobcenter": [_("Choose the Jobcenter responsible for where you live.")]},
-        )
+        raise Problem.invalid("jobcenter", _("Choose the Jobcenter responsible for where you live."))
     return candidates[0]
 
 
@@ -161,9 +164,7 @@ def application_create(*, applicant, jobcenter_id=None, lodge: bool = False) -> 
     3. Lodge it in the same transaction when asked (secures the date).
     """
     jobcenter = _jobcenter_for(jobcenter_id)
-    open_app = Application.objects.filter(
-        applicant=applicant, kind=ApplicationKind.FIRST, status__in=OPEN_STATUSES
-    ).first()
+    open_app = _open_first_application(applicant)
     if open_app is not None:
         raise _open_application_conflict(open_app)
     try:
@@ -178,13 +179,11 @@ def application_create(*, applicant, jobcenter_id=None, lodge: bool = False) -> 
             HousingCosts.objects.create(application=application)
             BankAccount.objects.create(application=application)
             timeline_record(application=application, kind=TimelineKind.CREATED)
-            _audit(applicant, "application.create", application)
+            audit_record(actor=applicant, action=AuditAction.APPLICATION_CREATE, obj=application)
             if lodge:
                 application = application_lodge(application=application, actor=applicant)
     except IntegrityError:
-        open_app = Application.objects.filter(
-            applicant=applicant, kind=ApplicationKind.FIRST, status__in=OPEN_STATUSES
-        ).first()
+        open_app = _open_first_application(applicant)
         if open_app is None:
             raise
         raise _open_application_conflict(open_app) from None
@@ -204,11 +203,15 @@ def reference_next(*, jobcenter: Jobcenter, year: int) -> str:
 
 
 @transaction.atomic
-def application_lodge(*, application: Application, actor, at=None) -> Application:
-    """Secure the application date (§37 SGB II): ``lodged_at`` now, ``effective_from`` the
-    first of that Berlin month, ``complete_by`` a few weeks later, and a reference number.
-    Lodging twice changes nothing."""
-    locked = _lock(application)
+def application_lodge(*, application: Application, actor, at=None, if_match: str | None = None) -> Application:
+    """Secure the application date (§37 SGB II); lodging twice changes nothing (``lodge_locked``)."""
+    return lodge_locked(locked=application_lock(application=application, if_match=if_match), actor=actor, at=at)
+
+
+def lodge_locked(*, locked: Application, actor, at=None) -> Application:
+    """Lodge ``locked`` (a row this transaction locked): ``lodged_at`` now,
+    ``effective_from`` the first of that Berlin month, ``complete_by`` a few
+    weeks later, and a reference number; e-mail the applicant after the commit."""
     if locked.lodged_at is not None:
         return locked
     lodged_at = at or timezone.now()
@@ -218,8 +221,8 @@ def application_lodge(*, application: Application, actor, at=None) -> Applicatio
         "complete_by": complete_by(lodged_at),
         "reference": reference_next(jobcenter=locked.jobcenter, year=berlin_date(lodged_at).year),
     }
-    lodged = application_transition(
-        application=locked,
+    lodged = transition_locked(
+        locked=locked,
         target=ApplicationStatus.LODGED,
         actor=actor,
         changes=changes,
@@ -230,63 +233,100 @@ def application_lodge(*, application: Application, actor, at=None) -> Applicatio
 
 
 # --- form sections ----------------------------------------------------------------------------
-def _save_fields(instance: models.Model, values: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
+def _save_parts(locked: Application, *changes: tuple[models.Model, dict[str, Any]]) -> list[str]:
+    """Set the ``values`` that differ on each part (``locked`` itself or one of its parts),
+    save them, and give ``locked`` one new version if anything changed; returns the field names."""
+    changed: list[str] = []
+    own: list[str] = []
+    for part, values in changes:
+        names = [name for name, value in values.items() if getattr(part, name) != value]
+        for name in names:
+            setattr(part, name, values[name])
+        if part is locked:
+            own += names
+        elif names:
+            part.save(update_fields=names)
+        changed += names
     if changed:
-        instance.save(update_fields=changed)
+        save_new_version(locked, *own)
     return changed
 
 
 @transaction.atomic
 def section_update(
-    *, application: Application, actor, section: str, instance: models.Model, values: dict[str, Any]
-) -> list[str]:
-    """Save already validated ``values`` on one part of a draft (``instance``);
-    returns the names of the fields that changed."""
-    locked = _lock_editable(application)
-    if isinstance(instance, Application):
-        instance = locked
-    changed = _save_fields(instance, values)
+    *,
+    application: Application,
+    actor,
+    section: str,
+    instance: models.Model,
+    values: dict[str, Any],
+    if_match: str | None = None,
+) -> models.Model:
+    """Save already validated ``values`` on one part of a draft (``instance``:
+    the application itself, or one of its parts, read again under the lock).
+
+    Returns the part as saved (a part's ``application`` is the locked
+    application, with a new version if a field changed).
+    """
+    locked = _lock_editable(application, if_match)
+    part = _part(locked, instance)
+    changed = _save_parts(locked, (part, values))
     if changed:
-        _touch(application)
-        _audit(actor, "application.update", locked, section=section, fields=sorted(changed))
-    return changed
-
-
-@transaction.atomic
-def personal_update(*, application: Application, actor, person: dict, address: dict) -> list[str]:
-    """The Hauptantrag's personal data (on the applicant member) and address (on the application)."""
-    locked = _lock_editable(application)
-    applicant = locked.members.get(relationship=Relationship.APPLICANT)
-    changed = _save_fields(applicant, person) + _save_fields(locked, address)
-    if changed:
-        _touch(application)
-        _audit(actor, "application.update", locked, section="personal", fields=sorted(changed))
-    return changed
-
-
-@transaction.atomic
-def member_add(*, application: Application, actor, values: dict[str, Any]) -> HouseholdMember:
-    locked = _lock_editable(application)
-    if values.get("relationship") == Relationship.APPLICANT:
-        raise Problem(
-            status=400,
-            code="validation",
-            detail=_("Some fields are invalid; see errors."),
-            errors={"relationship": [_("The applicant is already part of the household.")]},
+        audit_record(
+            actor=actor,
+            action=AuditAction.APPLICATION_UPDATE,
+            obj=locked,
+            data={"section": section, "fields": sorted(changed)},
         )
+    return part
+
+
+@transaction.atomic
+def personal_update(
+    *, application: Application, actor, values: dict[str, Any], if_match: str | None = None
+) -> HouseholdMember:
+    """The Hauptantrag's personal data (on the applicant member) and address (on the application).
+
+    Returns the applicant member; its ``application`` is the locked application.
+    """
+    locked = _lock_editable(application, if_match)
+    applicant = locked.members.get(relationship=Relationship.APPLICANT)
+    address = {name: value for name, value in values.items() if name in ADDRESS_FIELDS}
+    person = {name: value for name, value in values.items() if name not in ADDRESS_FIELDS}
+    changed = _save_parts(locked, (applicant, person), (locked, address))
+    if changed:
+        audit_record(
+            actor=actor,
+            action=AuditAction.APPLICATION_UPDATE,
+            obj=locked,
+            data={"section": "personal", "fields": sorted(changed)},
+        )
+    return applicant
+
+
+@transaction.atomic
+def member_add(
+    *, application: Application, actor, values: dict[str, Any], if_match: str | None = None
+) -> HouseholdMember:
+    """Add a person to the household; ``member.application`` is the application with its new version."""
+    locked = _lock_editable(application, if_match)
+    if values.get("relationship") == Relationship.APPLICANT:
+        raise Problem.invalid("relationship", _("The applicant is already part of the household."))
     position = (locked.members.aggregate(m=models.Max("position"))["m"] or 0) + 1
     member = HouseholdMember.objects.create(application=locked, position=position, **values)
-    _touch(application)
-    _audit(actor, "application.member.add", locked, member=str(member.public_id))
+    save_new_version(locked)
+    audit_record(
+        actor=actor, action=AuditAction.APPLICATION_MEMBER_ADD, obj=locked, data={"member": str(member.public_id)}
+    )
     return member
 
 
 @transaction.atomic
-def member_delete(*, application: Application, actor, member: HouseholdMember) -> None:
-    locked = _lock_editable(application)
+def member_delete(
+    *, application: Application, actor, member: HouseholdMember, if_match: str | None = None
+) -> Application:
+    locked = _lock_editable(application, if_match)
+    member = _part(locked, member)
     if member.relationship == Relationship.APPLICANT:
         raise Problem(
             status=409,
@@ -295,33 +335,44 @@ def member_delete(*, application: Application, actor, member: HouseholdMember) -
         )
     member_id = str(member.public_id)
     member.delete()  # with the person's income and asset entries
-    _touch(application)
-    _audit(actor, "application.member.delete", locked, member=member_id)
+    save_new_version(locked)
+    audit_record(actor=actor, action=AuditAction.APPLICATION_MEMBER_DELETE, obj=locked, data={"member": member_id})
+    return locked
 
 
 @transaction.atomic
 def entry_add(
-    *, application: Application, actor, model: type[IncomeEntry | AssetEntry], values: dict[str, Any]
+    *,
+    application: Application,
+    actor,
+    model: type[IncomeEntry | AssetEntry],
+    values: dict[str, Any],
+    if_match: str | None = None,
 ) -> IncomeEntry | AssetEntry:
     """An income (Anlage EK) or asset (Anlage VM) entry for one household member."""
-    locked = _lock_editable(application)
+    locked = _lock_editable(application, if_match)
     entry = model.objects.create(application=locked, **values)
     flag = "has_income" if model is IncomeEntry else "has_assets"
+    changed = []
     if getattr(locked, flag) is not True:  # an entry answers the question "any income?"
         setattr(locked, flag, True)
-        locked.save(update_fields=[flag])
-    _touch(application)
-    _audit(actor, f"application.{model._meta.model_name}.add", locked, entry=str(entry.public_id))
+        changed.append(flag)
+    save_new_version(locked, *changed)
+    audit_record(actor=actor, action=ENTRY_ACTIONS[model][0], obj=locked, data={"entry": str(entry.public_id)})
     return entry
 
 
 @transaction.atomic
-def entry_delete(*, application: Application, actor, entry: IncomeEntry | AssetEntry) -> None:
-    locked = _lock_editable(application)
+def entry_delete(
+    *, application: Application, actor, entry: IncomeEntry | AssetEntry, if_match: str | None = None
+) -> Application:
+    locked = _lock_editable(application, if_match)
+    entry = _part(locked, entry)
     entry_id = str(entry.public_id)
     entry.delete()
-    _touch(application)
-    _audit(actor, f"application.{entry._meta.model_name}.delete", locked, entry=entry_id)
+    save_new_version(locked)
+    audit_record(actor=actor, action=ENTRY_ACTIONS[type(entry)][1], obj=locked, data={"entry": entry_id})
+    return locked
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -342,23 +393,16 @@ def _check_document_target(locked: Application, checklist_key: str, document_req
             )
         return
     if locked.status not in EDITABLE_STATUSES:
-        raise Problem(
-            status=409,
-            code="application_submitted",
-            detail=_(
+        raise _submitted(
+            locked,
+            _(
                 "After submission, upload documents only in answer to a request of the Jobcenter, "
                 "or send them with a message."
             ),
-            extra={"application_status": locked.status},
         )
     detail = application_detail_queryset().get(pk=locked.pk)
     if checklist_key not in checklist_keys(detail):
-        raise Problem(
-            status=400,
-            code="validation",
-            detail=_("Some fields are invalid; see errors."),
-            errors={"checklist_key": [_("This is not an item of your checklist; use “other”.")]},
-        )
+        raise Problem.invalid("checklist_key", _("This is not an item of your checklist; use “other”."))
 
 
 def document_upload(
@@ -368,17 +412,21 @@ def document_upload(
     upload: UploadedFile,
     checklist_key: str = OTHER_DOCUMENT,
     document_request: DocumentRequest | None = None,
+    if_match: str | None = None,
 ) -> Document:
     """Attach a file to a checklist item (or "other"), or to a document request.
 
     The file is checked first (``applications.files``), then stored under a
     random name; if anything fails afterwards the stored file is removed again.
+    ``document.application`` is the application with its new version.
     """
     checked = files.check_upload(upload)
     stored: str | None = None
     try:
         with transaction.atomic():
-            locked = _lock(application)
+            locked = application_lock(application=application, if_match=if_match)
+            if document_request is not None:  # its status as it is now (staff close it under the same lock)
+                document_request = _part(locked, document_request)
             _check_document_target(locked, checklist_key, document_request)
             stored = files.store(upload, checked)
             document = Document.objects.create(
@@ -393,19 +441,21 @@ def document_upload(
                 document_request=document_request,
                 uploaded_by=actor,
             )
-            _touch(application)
+            save_new_version(locked)
             if document_request is not None:
                 timeline_record(
                     application=locked,
                     kind=TimelineKind.DOCUMENTS_RECEIVED,
                     data={"request": str(document_request.public_id)},
                 )
-            _audit(
-                actor,
-                "application.document.upload",
-                locked,
-                document=str(document.public_id),
-                request=str(document_request.public_id) if document_request else None,
+            audit_record(
+                actor=actor,
+                action=AuditAction.APPLICATION_DOCUMENT_UPLOAD,
+                obj=locked,
+                data={
+                    "document": str(document.public_id),
+                    "request": str(document_request.public_id) if document_request else None,
+                },
             )
     except BaseException:
         if stored:
@@ -415,32 +465,39 @@ def document_upload(
 
 
 @transaction.atomic
-def document_delete(*, application: Application, actor, document: Document) -> None:
-    locked = _lock_editable(application)
+def document_delete(*, application: Application, actor, document: Document, if_match: str | None = None) -> Application:
+    locked = _lock_editable(application, if_match)
+    document = _part(locked, document)
     name, document_id = document.storage_name, str(document.public_id)
     document.delete()
-    _touch(application)
-    _audit(actor, "application.document.delete", locked, document=document_id)
+    save_new_version(locked)
+    audit_record(
+        actor=actor, action=AuditAction.APPLICATION_DOCUMENT_DELETE, obj=locked, data={"document": document_id}
+    )
     transaction.on_commit(lambda: files.discard(name))
+    return locked
 
 
 # --- submission -------------------------------------------------------------------------------
 @transaction.atomic
-def application_submit(*, application: Application, actor) -> Application:
+def application_submit(*, application: Application, actor, if_match: str | None = None) -> Application:
     """Submit the application.
 
-    1. Lock the row. Already submitted (a repeated request): return it unchanged.
+    1. Lock the row and load everything the rules read, once (check ``If-Match``).
+       Already submitted (a repeated request): return it unchanged.
     2. Anything still missing: 422 with the list.
     3. Lodge it first if the citizen went straight to the full form (same date rules).
     4. Freeze the data as a snapshot with its SHA-256, move to ``submitted``.
     5. After the commit, e-mail a confirmation (reference and link only).
+
+    Returns the application as loaded by ``application_detail_queryset``.
     """
-    locked = _lock(application)
+    locked = application_lock(application=application, if_match=if_match, queryset=application_detail_queryset())
     if locked.submitted_at is not None:
         return locked
     if locked.status not in EDITABLE_STATUSES:
-        return application_transition(application=locked, target=ApplicationStatus.SUBMITTED, actor=actor)  # 409
-    missing = missing_for(application_detail_queryset().get(pk=locked.pk))
+        return transition_locked(locked=locked, target=ApplicationStatus.SUBMITTED, actor=actor)  # 409
+    missing = missing_for(locked)
     if missing:
         raise Problem(
             status=422,
@@ -449,13 +506,11 @@ def application_submit(*, application: Application, actor) -> Application:
             extra={"missing": missing},
         )
     now = timezone.now()
-    if locked.lodged_at is None:
-        locked = application_lodge(application=locked, actor=actor, at=now)
-    detail = application_detail_queryset().get(pk=locked.pk)
-    detail.submitted_at = now
-    snapshot = build_snapshot(detail)
-    submitted = application_transition(
-        application=locked,
+    locked = lodge_locked(locked=locked, actor=actor, at=now)
+    locked.submitted_at = now
+    snapshot = build_snapshot(locked)
+    submitted = transition_locked(
+        locked=locked,
         target=ApplicationStatus.SUBMITTED,
         actor=actor,
         changes={"submitted_at": now, "snapshot": snapshot, "snapshot_sha256": checksum(snapshot)},
@@ -465,18 +520,17 @@ def application_submit(*, application: Application, actor) -> Application:
     return submitted
 
 
-def application_withdraw(*, application: Application, actor, reason: str) -> Application:
+def application_withdraw(*, application: Application, actor, reason: str, if_match: str | None = None) -> Application:
     """The citizen withdraws the application (until it is decided)."""
-    withdrawn = application_transition(
-        application=application, target=ApplicationStatus.WITHDRAWN, actor=actor, reason=reason
+    return application_transition(
+        application=application, target=ApplicationStatus.WITHDRAWN, actor=actor, reason=reason, if_match=if_match
     )
-    return withdrawn
 
 
 @transaction.atomic
-def application_delete_draft(*, application: Application, actor) -> None:
+def application_delete_draft(*, application: Application, actor, if_match: str | None = None) -> None:
     """Delete a draft that was never lodged, with its uploads. Lodged applications stay."""
-    locked = _lock(application)
+    locked = application_lock(application=application, if_match=if_match)
     if locked.status != ApplicationStatus.DRAFT or locked.lodged_at is not None:
         raise Problem(
             status=409,
@@ -485,7 +539,7 @@ def application_delete_draft(*, application: Application, actor) -> None:
             extra={"application_status": locked.status},
         )
     names = list(locked.documents.values_list("storage_name", flat=True))
-    _audit(actor, "application.delete", locked, documents=len(names))
+    audit_record(actor=actor, action=AuditAction.APPLICATION_DELETE, obj=locked, data={"documents": len(names)})
     locked.delete()
     transaction.on_commit(lambda: [files.discard(name) for name in names])
 
@@ -494,7 +548,7 @@ def application_delete_draft(*, application: Application, actor) -> None:
 @transaction.atomic
 def message_post(*, application: Application, actor, body: str, from_jobcenter: bool = False) -> Message:
     """A message in the application's Postfach thread (either side)."""
-    locked = _lock(application)
+    locked = application_lock(application=application)
     if locked.lodged_at is None:
         raise Problem(
             status=409,
@@ -502,7 +556,9 @@ def message_post(*, application: Application, actor, body: str, from_jobcenter: 
             detail=_("Lodge your application first; then you can write to the Jobcenter."),
         )
     message = Message.objects.create(application=locked, author=actor, body=body, from_jobcenter=from_jobcenter)
-    _audit(actor, "application.message.create", locked, message=str(message.public_id))
+    audit_record(
+        actor=actor, action=AuditAction.APPLICATION_MESSAGE_CREATE, obj=locked, data={"message": str(message.public_id)}
+    )
     if from_jobcenter:
         timeline_record(
             application=locked, kind=TimelineKind.MESSAGE_FROM_JOBCENTER, data={"message": str(message.public_id)}
@@ -523,5 +579,5 @@ def messages_mark_read(*, application: Application, actor, by_jobcenter: bool = 
             read_by_citizen_at=now
         )
     if count:
-        _audit(actor, "application.message.read", application, count=count)
+        audit_record(actor=actor, action=AuditAction.APPLICATION_MESSAGE_READ, obj=application, data={"count": count})
     return count

@@ -1,4 +1,4 @@
-"""Input serializers (one per section) and the helpers that render output.
+"""Input serializers (one per section) and output serializers (what the API returns).
 
 Draft sections are saved field by field: ``split_valid`` keeps the valid
 fields of a request and names each rejected one, so a half-right form never
@@ -8,21 +8,28 @@ loses what was right.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.validators import RegexValidator
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from schwifty import BIC, IBAN
 from schwifty.exceptions import InvalidChecksumDigits, SchwiftyException
 
+from applications.completeness import missing_for
 from applications.constants import (
+    EDITABLE_STATUSES,
     OTHER_DOCUMENT,
+    ApplicationStatus,
     AssetKind,
+    DocumentRequestStatus,
     HealthInsuranceKind,
     HeatingFuel,
     HotWater,
@@ -31,9 +38,14 @@ from applications.constants import (
     MaritalStatus,
     Relationship,
     Sex,
+    TimelineKind,
 )
-from applications.models import HouseholdMember
+from applications.household import forms_for, member_age, reference_day
+from applications.models import Application, Document, DocumentRequest, HouseholdMember, Message
+from applications.snapshot import plain
+from applications.workflow import citizen_actions
 from portal.api.problems import flatten_errors
+from portal.clock import berlin_today
 
 MAX_AMOUNT = Decimal("99999999.99")
 
@@ -77,7 +89,7 @@ class CountryField(serializers.CharField):
 
 def validate_birth_date(value: dt.date | None) -> dt.date | None:
     if value is not None:
-        if value > timezone.localdate():
+        if value > berlin_today():
             raise serializers.ValidationError(_("The date of birth cannot be in the future."))
         if value.year < 1900:
             raise serializers.ValidationError(_("Check the year of birth."))
@@ -144,6 +156,7 @@ class HousingIn(serializers.Serializer):
     rent_paid_to_landlord = serializers.BooleanField(allow_null=True, required=False)
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class MemberRefField(serializers.Field):
     """A household member of the application in ``context["application"]``, by id."""
 
@@ -296,3 +309,471 @@ def split_valid(
     if problems:
         raise serializers.ValidationError(problems)
     return values, rejected
+
+
+# --- output -----------------------------------------------------------------------------------
+# The wire format is the snapshot's (``applications.snapshot.plain``): amounts as strings with
+# two places, dates in ISO 8601, times aware in UTC ("+00:00"). These fields keep that format
+# and give the OpenAPI schema the right types.
+class AmountOut(serializers.DecimalField):
+    """A euro amount (or an area, a count of rooms) as a string with two places, e.g. "450.00"."""
+
+    def __init__(self, **kw):
+        super().__init__(max_digits=12, decimal_places=2, allow_null=True, **kw)
+
+    def to_representation(self, value):
+        return plain(value)
+
+
+class DateOut(serializers.DateField):
+    pass
+
+    def to_representation(self, value):
+        return plain(value)
+
+
+class MomentOut(serializers.DateTimeField):
+    """A moment in UTC, ISO 8601 with the offset ("2026-03-31T21:30:00+00:00")."""
+
+    def to_representation(self, value):
+        return plain(value)
+
+
+def _citizen_url(name: str, application: Application, **kw) -> str:
+    return reverse(f"applications_api:{name}", kwargs={"application_id": application.public_id, **kw})
+
+
+class JobcenterRefOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+
+
+class HealthInsuranceOut(serializers.Serializer):
+    member = serializers.UUIDField(source="public_id")
+    kind = serializers.CharField(source="health_insurance_kind")
+    insurer = serializers.CharField(source="health_insurer")
+
+
+class PersonOut(serializers.Serializer):
+    """The personal data of one household member (``snapshot.PERSON_FIELDS``)."""
+
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    birth_name = serializers.CharField()
+    birth_date = DateOut(allow_null=True)
+    birth_place = serializers.CharField()
+    birth_country = serializers.CharField()
+    sex = serializers.CharField()
+    nationality = serializers.CharField()
+    marital_status = serializers.CharField()
+    pension_insurance_number = serializers.CharField()
+
+
+class PersonalOut(PersonOut):
+    """Hauptantrag: the applicant's personal data with the household's address and contact."""
+
+    street = serializers.CharField(source="application.street")
+    address_addition = serializers.CharField(source="application.address_addition")
+    postcode = serializers.CharField(source="application.postcode")
+    city = serializers.CharField(source="application.city")
+    phone = serializers.CharField(source="application.phone")
+    contact_email = serializers.CharField(source="application.contact_email")
+
+
+class MemberOut(PersonOut):
+    """A household member; ``age`` and ``forms`` (the Anlagen they need) count on the day the
+    application was lodged (today while it is a draft)."""
+
+    id = serializers.UUIDField(source="public_id")
+    relationship = serializers.CharField()
+    age = serializers.SerializerMethodField()
+    forms = serializers.SerializerMethodField()
+    health_insurance = HealthInsuranceOut(source="*")
+
+    def get_age(self, member: HouseholdMember) -> int | None:
+        return member_age(member, reference_day(member.application))
+
+    def get_forms(self, member: HouseholdMember) -> list[str]:
+        return forms_for(member, reference_day(member.application))
+
+
+class HousingOut(serializers.Serializer):
+    """Kosten der Unterkunft und Heizung (Anlage KDU)."""
+
+    housing_type = serializers.CharField()
+    floor_area_m2 = AmountOut()
+    rooms = AmountOut()
+    persons = serializers.IntegerField(allow_null=True)
+    base_rent = AmountOut()
+    service_charges = AmountOut()
+    heating_costs = AmountOut()
+    heating_fuel = serializers.CharField()
+    hot_water = serializers.CharField()
+    landlord_name = serializers.CharField()
+    rent_paid_to_landlord = serializers.BooleanField(allow_null=True)
+
+
+class BankAccountOut(serializers.Serializer):
+    iban = serializers.CharField()
+    bic = serializers.CharField()
+    account_holder = serializers.CharField()
+
+
+class IncomeEntryOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    member = serializers.UUIDField(source="member.public_id")
+    kind = serializers.CharField()
+    gross_monthly = AmountOut()
+    net_monthly = AmountOut()
+    source = serializers.CharField()
+    since = DateOut(allow_null=True)
+
+
+class AssetEntryOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    member = serializers.UUIDField(source="member.public_id")
+    kind = serializers.CharField()
+    value = AmountOut()
+    description = serializers.CharField()
+
+
+class IncomeOut(serializers.Serializer):
+    """Anlage EK: "does anyone have income?" (null: not answered yet) and the entries."""
+
+    has_income = serializers.BooleanField(allow_null=True)
+    entries = IncomeEntryOut(many=True, source="income_entries.all")
+
+
+class AssetsOut(serializers.Serializer):
+    """Anlage VM: "does anyone have assets?" (null: not answered yet) and the entries."""
+
+    has_assets = serializers.BooleanField(allow_null=True)
+    entries = AssetEntryOut(many=True, source="asset_entries.all")
+
+
+class DocumentOut(serializers.Serializer):
+    """An uploaded document (evidence), as both the citizen and staff see it.
+
+    ``casework`` renders documents with this too, adding what only staff see.
+    """
+
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    checklist_key = serializers.CharField()
+    document_request = serializers.UUIDField(source="document_request.public_id", allow_null=True)
+    uploaded_at = MomentOut(source="created_at")
+
+
+class CitizenDocumentOut(DocumentOut):
+    """A document with the link the citizen downloads it from."""
+
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, document: Document) -> str:
+        application = self.context.get("application") or document.application
+        return _citizen_url("document-file", application, document_id=document.public_id)
+
+
+class ChecklistItemOut(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    member = serializers.UUIDField(source="member.public_id", allow_null=True)
+    done = serializers.BooleanField()
+    documents = CitizenDocumentOut(many=True)
+
+
+class ChecklistOut(serializers.Serializer):
+    """The documents needed (derived from the data) and how many are still ``open``."""
+
+    items = ChecklistItemOut(many=True)
+    open = serializers.SerializerMethodField()
+
+    def get_open(self, checklist: dict) -> int:
+        return sum(1 for item in checklist["items"] if not item.done)
+
+
+@extend_schema_serializer(component_name="CitizenDocumentRequestOut")  # casework has its own
+class DocumentRequestOut(serializers.Serializer):
+    """A request of the Jobcenter to send documents (§60 SGB I) with its deadline and the
+    written warning of the consequences (§66 SGB I); the German text is binding."""
+
+    id = serializers.UUIDField(source="public_id")
+    description = serializers.CharField()
+    legal_basis = serializers.CharField()
+    deadline = DateOut()
+    overdue = serializers.SerializerMethodField()
+    consequences_text = serializers.CharField()
+    consequences_version = serializers.CharField()
+    consequences_translation = serializers.CharField()
+    translation_language = serializers.CharField()
+    status = serializers.ChoiceField(choices=DocumentRequestStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    rejection_reason = serializers.CharField()
+    created_at = MomentOut()
+    documents = CitizenDocumentOut(many=True, source="documents.all")
+
+    def get_overdue(self, request: DocumentRequest) -> bool:
+        return request.status == DocumentRequestStatus.OPEN and request.deadline < berlin_today()
+
+
+@extend_schema_serializer(component_name="CitizenMessageOut")  # casework has its own
+class MessageOut(serializers.Serializer):
+    """A Postfach message; ``from`` is "jobcenter" or "you", ``read_at`` when the other side read it."""
+
+    id = serializers.UUIDField(source="public_id")
+    body = serializers.CharField()
+    created_at = MomentOut()
+    read_at = serializers.SerializerMethodField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "from" is a Python keyword, so it cannot be declared as a class attribute.
+        fields["from"] = serializers.SerializerMethodField(method_name="get_from")
+        return fields
+
+    def get_from(self, message: Message) -> Literal["jobcenter", "you"]:
+        return "jobcenter" if message.from_jobcenter else "you"
+
+    @extend_schema_field(MomentOut(allow_null=True))
+    def get_read_at(self, message: Message) -> str | None:
+        return plain(message.read_by_citizen_at if message.from_jobcenter else message.read_by_jobcenter_at)
+
+
+class TimelineEventOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    kind = serializers.ChoiceField(choices=TimelineKind.choices)
+    title = serializers.CharField(source="get_kind_display")
+    at = MomentOut(source="created_at")
+    data = serializers.DictField(help_text="Ids and dates only, e.g. the deadline of a request.")
+
+
+# The application's status is documented as a string naming its values: as an enum it would
+# share the component name "status" with other apps' enums (drf-spectacular warns, and
+# ``check --deploy`` fails on the warning).
+APPLICATION_STATUS_HELP = "One of: " + ", ".join(ApplicationStatus.values) + " (``applications.workflow``)."
+
+
+class TimelineOut(serializers.Serializer):
+    status = serializers.CharField(help_text=APPLICATION_STATUS_HELP)
+    events = TimelineEventOut(many=True)
+
+
+class GapOut(serializers.Serializer):
+    """Something that still blocks submission: a field path and a reason a person understands."""
+
+    field = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ActionsOut(serializers.Serializer):
+    """What the citizen can do next (the state table decides)."""
+
+    edit = serializers.BooleanField()
+    lodge = serializers.BooleanField()
+    submit = serializers.BooleanField()
+    withdraw = serializers.BooleanField()
+    delete = serializers.BooleanField()
+    message = serializers.BooleanField()
+
+
+class LinksOut(serializers.Serializer):
+    checklist = serializers.CharField()
+    documents = serializers.CharField()
+    timeline = serializers.CharField()
+    messages = serializers.CharField()
+    document_requests = serializers.CharField()
+    receipt = serializers.CharField(allow_null=True, help_text="Once the application is submitted.")
+
+
+class ApplicationSummaryOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    reference = serializers.CharField(allow_null=True, help_text="Given when the application is lodged.")
+    kind = serializers.CharField(help_text="first (Erstantrag)")
+    status = serializers.CharField(help_text=APPLICATION_STATUS_HELP)
+    status_label = serializers.CharField(source="get_status_display")
+    jobcenter = JobcenterRefOut()
+    version = serializers.IntegerField(help_text="Changes with every change; the ETag names it.")
+    created_at = MomentOut()
+    updated_at = MomentOut()
+    lodged_at = MomentOut(allow_null=True)
+    effective_from = DateOut(allow_null=True, help_text="§37 SGB II: the first day of the month it was lodged in.")
+    complete_by = DateOut(allow_null=True)
+    submitted_at = MomentOut(allow_null=True)
+    decided_at = MomentOut(allow_null=True)
+    withdrawn_at = MomentOut(allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, application: Application) -> str:
+        return _citizen_url("application-detail", application)
+
+
+class ApplicationOut(ApplicationSummaryOut):
+    """Everything, plus ``missing``: what still blocks submission (needs ``application_detail_queryset``)."""
+
+    withdrawal_reason = serializers.CharField()
+    snapshot_sha256 = serializers.CharField(allow_null=True, help_text="SHA-256 of the data as submitted.")
+    personal = PersonalOut(source="applicant_member")
+    household = MemberOut(many=True, source="members.all")
+    housing = HousingOut()
+    income = IncomeOut(source="*")
+    assets = AssetsOut(source="*")
+    bank_account = BankAccountOut()
+    documents = CitizenDocumentOut(many=True, source="documents.all")
+    missing = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    def to_representation(self, application: Application) -> dict:
+        data = super().to_representation(application)
+        data["snapshot_sha256"] = data["snapshot_sha256"] or None
+        return data
+
+    @extend_schema_field(GapOut(many=True))
+    def get_missing(self, application: Application) -> list[dict[str, str]]:
+        return missing_for(application) if application.status in EDITABLE_STATUSES else []
+
+    @extend_schema_field(ActionsOut)
+    def get_actions(self, application: Application) -> dict[str, bool]:
+        return citizen_actions(application)
+
+    @extend_schema_field(LinksOut)
+    def get_links(self, application: Application) -> dict[str, str | None]:
+        names = ("checklist", "documents", "timeline", "messages", "document-requests")
+        links = {name.replace("-", "_"): _citizen_url(name, application) for name in names}
+        links["receipt"] = _citizen_url("receipt", application) if application.submitted_at else None
+        return links
+
+
+class ApplicationDetailOut(ApplicationOut):
+    unread_messages = serializers.SerializerMethodField()
+
+    def get_unread_messages(self, application: Application) -> int:
+        return self.context["unread_messages"]
+
+
+class RejectedField(serializers.DictField):
+    """The fields of a partial save that were not saved, from ``context["rejected"]`` (``split_valid``)."""
+
+    def __init__(self, **kw):
+        super().__init__(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="Each field that was not saved, with its messages; the others were saved.",
+            **kw,
+        )
+
+    def get_attribute(self, instance):
+        return self.context["rejected"]
+
+
+@functools.cache
+def saved_out(serializer_class: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The answer to a partial save: the part as stored, plus ``rejected``
+    (render it with ``context={"rejected": ...}``)."""
+    name = serializer_class.__name__.removesuffix("Out") + "SavedOut"
+    return type(name, (serializer_class,), {"rejected": RejectedField(), "__module__": __name__})
+
+
+class MemberListOut(serializers.Serializer):
+    members = MemberOut(many=True)
+
+
+class HealthInsuranceListOut(serializers.Serializer):
+    members = HealthInsuranceOut(many=True)
+
+
+class DocumentListOut(serializers.Serializer):
+    documents = CitizenDocumentOut(many=True)
+
+
+class DocumentRequestListOut(serializers.Serializer):
+    requests = DocumentRequestOut(many=True)
+
+
+class MessagePageOut(serializers.Serializer):
+    """A page of the Postfach thread and how many of the Jobcenter's messages are unread."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MessageOut(many=True)
+    unread = serializers.IntegerField()
+
+
+class MessagesReadOut(serializers.Serializer):
+    marked_read = serializers.IntegerField()
+    unread = serializers.IntegerField()
+
+
+# --- the frozen snapshot ----------------------------------------------------------------------
+# ``applications.snapshot`` builds it at submission and stores it as JSON (the legal record,
+# ``schema`` 1). These serializers describe that stored format for the OpenAPI schema of the
+# places that show it (casework's case view); rendering a snapshot with them returns it unchanged.
+class SnapshotMemberOut(PersonOut):
+    id = serializers.UUIDField()
+    relationship = serializers.ChoiceField(choices=Relationship.choices)
+    forms = serializers.ListField(child=serializers.CharField(), help_text="The Anlagen this person needs.")
+    health_insurance_kind = serializers.CharField()
+    health_insurer = serializers.CharField()
+
+
+class SnapshotPersonalOut(PersonOut):
+    street = serializers.CharField()
+    address_addition = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    phone = serializers.CharField()
+    contact_email = serializers.CharField()
+
+
+class SnapshotIncomeEntryOut(IncomeEntryOut):
+    id = serializers.UUIDField()
+    member = serializers.UUIDField()
+
+
+class SnapshotAssetEntryOut(AssetEntryOut):
+    id = serializers.UUIDField()
+    member = serializers.UUIDField()
+
+
+class SnapshotIncomeOut(serializers.Serializer):
+    has_income = serializers.BooleanField(allow_null=True)
+    entries = SnapshotIncomeEntryOut(many=True)
+
+
+class SnapshotAssetsOut(serializers.Serializer):
+    has_assets = serializers.BooleanField(allow_null=True)
+    entries = SnapshotAssetEntryOut(many=True)
+
+
+class SnapshotDocumentOut(DocumentOut):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    document_request = None  # not part of the snapshot
+    uploaded_at = MomentOut()
+
+
+class SnapshotJobcenterOut(JobcenterRefOut):
+    id = serializers.UUIDField()
+
+
+class SnapshotOut(serializers.Serializer):
+    """The application as submitted, frozen (``applications.snapshot``); its SHA-256 over the
+    canonical JSON is on the receipt. Amounts are strings with two places, times UTC."""
+
+    schema = serializers.IntegerField(help_text="Version of this format.")
+    application = serializers.UUIDField()
+    reference = serializers.CharField()
+    jobcenter = SnapshotJobcenterOut()
+    lodged_at = MomentOut()
+    effective_from = DateOut()
+    submitted_at = MomentOut()
+    personal = SnapshotPersonalOut()
+    household = SnapshotMemberOut(many=True)
+    housing = HousingOut()
+    income = SnapshotIncomeOut()
+    assets = SnapshotAssetsOut()
+    bank_account = BankAccountOut()
+    documents = SnapshotDocumentOut(many=True)

@@ -1,6 +1,7 @@
 """POST .../submit/: 422 with what is missing, frozen snapshot, receipt PDF, e-mail, idempotency."""
 
 import io
+import json
 import os
 import threading
 import uuid
@@ -8,6 +9,7 @@ import uuid
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from applications.conf import app_settings
@@ -174,3 +176,29 @@ def test_it_submits_once_under_two_concurrent_requests_with_the_same_key(django_
     assert StatusChange.objects.filter(application=application, to_status="submitted").count() == 1
     assert StatusChange.objects.filter(application=application, to_status="lodged").count() == 1
     assert len([m for m in mail.outbox if m.to == [application.applicant.email]]) == 2  # lodged + submitted, once each
+
+
+def test_it_locks_the_application_once_and_loads_it_once(citizen_api, complete):
+    """Submission (lodging included) takes one row lock and reads the household, entries
+    and documents once; the response is rendered from what the service loaded."""
+    with CaptureQueriesContext(connection) as queries:
+        response = submit(citizen_api, complete["id"])
+
+    assert response.status_code == 200, response.json()
+    sql = [query["sql"] for query in queries.captured_queries]
+    locks = [q for q in sql if "FOR UPDATE" in q and 'FROM "applications_application"' in q]
+    assert len(locks) == 1, locks
+    for table in ("applications_householdmember", "applications_incomeentry", "applications_document"):
+        assert sum(f'FROM "{table}"' in q for q in sql) == 1, (table, [q for q in sql if table in q])
+    assert len(sql) <= 40, len(sql)
+
+
+def test_it_describes_the_frozen_snapshot_with_a_serializer_that_renders_it_unchanged(citizen_api, complete):
+    """``SnapshotOut`` documents the stored format (casework shows it); it must not drift from it."""
+    from applications.api.serializers import SnapshotOut
+
+    assert submit(citizen_api, complete["id"]).status_code == 200
+    snapshot = Application.objects.get(public_id=complete["id"]).snapshot
+    assert snapshot["household"] and snapshot["documents"]
+
+    assert json.loads(json.dumps(SnapshotOut(snapshot).data)) == snapshot
