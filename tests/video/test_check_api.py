@@ -149,3 +149,18 @@ def test_it_refuses_strangers_and_bad_offers(user, settings):
         await pc.close()
 
     async_to_sync(scenario)()
+
+
+def test_it_runs_no_check_when_the_limit_is_zero(user, settings):
+    settings.VIDEO_CHECK_MAX_CONCURRENT = 0
+
+    client = async_client(user)
+
+    async def scenario():
+        pc, _, _, response = await _offer(client)
+        assert response.status_code == 503
+        assert response.json()["code"] == "check_busy"
+        assert checks.checks == {}
+        await pc.close()
+
+    async_to_sync(scenario)()
