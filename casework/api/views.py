@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +32,7 @@ from casework.api import serializers as s
 from casework.deadlines import Flag
 from casework.models import Decision, DecisionOutcome, InternalNote
 from portal.api.conditional import check_if_match, with_etag
+from portal.api.pagination import StableCursorPagination
 from portal.api.permissions import HasRole, IsStaff, IsTeamLead
 from portal.api.problems import Problem
 from portal.audit import audit_record
@@ -88,21 +88,11 @@ def _parse(serializer_class, data, **kw):
 
 
 # --- queue ------------------------------------------------------------------------------------
-class QueuePagination(CursorPagination):
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    ordering = ("lodged_at", "id")
-
-    def get_ordering(self, request, queryset, view):
-        return view.ordering
-
-
 class QueueList(APIView):
     """The Jobcenter's submitted applications, oldest lodged first, cursor-paged."""
 
     permission_classes = [MayReadQueue]
-    pagination_class = QueuePagination
+    pagination_class = StableCursorPagination  # ordered by self.ordering, set per request
 
     def _query(self, request) -> dict:
         data = request.query_params.copy()
