@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from appointments.constants import AppointmentStatus, Channel
 from appointments.models import Appointment
 from portal.api.problems import Problem
-from portal.audit import audit_record
+from portal.audit import AuditAction, audit_record
+from portal.clock import berlin_localtime
 from portal.tasks import send_email
 from video.conf import conf
 from video.constants import GuestKind
@@ -25,7 +25,6 @@ from video.tokens import participant_id, token_issue
 from video.turn import ice_servers
 
 MAX_GUESTS = 3
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def room_ticket(*, access: RoomAccess, websocket_base: str, now: datetime | None = None) -> dict:
@@ -101,7 +100,7 @@ def guest_invite(
     )
     audit_record(
         actor=actor,
-        action="video.guest.invite",
+        action=AuditAction.VIDEO_GUEST_INVITE,
         obj=appointment,
         jobcenter=appointment.appointment_type.jobcenter_id,
         data={"guest": str(guest.public_id), "kind": kind},
@@ -109,7 +108,7 @@ def guest_invite(
     link = guest_link(appointment=appointment, key=key)
     mail_language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     with translation.override(mail_language):
-        start = timezone.localtime(appointment.start, timezone=BERLIN)
+        start = berlin_localtime(appointment.start)
         subject = _("Invitation to a video consultation")
         body = _(
             "You are invited to a video consultation of the Jobcenter on %(date)s at %(time)s.\n\n"
@@ -130,7 +129,7 @@ def guest_revoke(*, guest: Guest, actor) -> Guest:
     guest.save(update_fields=["revoked_at"])
     audit_record(
         actor=actor,
-        action="video.guest.revoke",
+        action=AuditAction.VIDEO_GUEST_REVOKE,
         obj=guest.appointment,
         jobcenter=guest.appointment.appointment_type.jobcenter_id,
         data={"guest": str(guest.public_id)},
