@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sys
 import time
 import weakref
 from urllib.parse import parse_qs
@@ -47,36 +46,13 @@ _PRESENCE_GRACE = 3600
 _LEAVE_TIMEOUT = 3.0
 # The room sockets of this process, for a clean shutdown.
 _open_sockets: weakref.WeakSet[RoomConsumer] = weakref.WeakSet()
-_shutdown_hooked = False
 
 
 async def room_sockets_close() -> None:
     """Shutdown: tell every room socket of this process (``unavailable``, 4503) and
-    leave presence. Called by daphne's shutdown trigger below and by the ASGI
-    lifespan shutdown (``portal.asgi``) under uvicorn or granian."""
+    leave presence (``video.shutdown``)."""
     sockets = list(_open_sockets)
     await asyncio.gather(*(socket.shut_down() for socket in sockets), return_exceptions=True)
-
-
-def _hook_shutdown() -> None:
-    """Under daphne, tell every room socket and leave presence before the reactor stops.
-
-    daphne cancels its applications in a "before shutdown" trigger of its own, but
-    that trigger fails with a KeyError as soon as one connection's application has
-    finished before its connection closed (daphne 4.2 deletes the key), and then
-    cancels nothing: the sockets would just drop and leave their presence behind."""
-    global _shutdown_hooked
-    if _shutdown_hooked:
-        return
-    _shutdown_hooked = True
-    if "twisted.internet.reactor" not in sys.modules:
-        return
-    from twisted.internet import defer, reactor
-
-    def before_shutdown():
-        return defer.Deferred.fromFuture(asyncio.ensure_future(room_sockets_close()))
-
-    reactor.addSystemEventTrigger("before", "shutdown", before_shutdown)
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -127,7 +103,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.accept()
         self.accepted = True
         _open_sockets.add(self)
-        _hook_shutdown()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         token = (query.get("token") or [None])[0]
         try:
