@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +10,7 @@ from portal.api.conditional import with_etag
 from portal.api.permissions import IsCitizen, IsStaff
 from portal.api.problems import Problem
 from portal.audit import AuditAction, AuditObjectType, audit_record
+from portal.constants import Role
 from portal.export import export_contributors, personal_data_export
 from portal.models import AuditEvent, Location, Team, User
 from portal.services import user_profile_update
@@ -23,10 +24,15 @@ class TeamOut(serializers.ModelSerializer):
         fields = ["id", "name", "kind"]
 
 
+class JobcenterRefOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+
+
 class MeOut(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     roles = serializers.SerializerMethodField()
-    jobcenter = serializers.SerializerMethodField()
+    jobcenter = JobcenterRefOut(allow_null=True, help_text="Null for citizens.")
     teams = TeamOut(many=True)
 
     class Meta:
@@ -43,13 +49,9 @@ class MeOut(serializers.ModelSerializer):
             "version",
         ]
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Role.choices)))
     def get_roles(self, user) -> list[str]:
         return sorted(user.roles)
-
-    def get_jobcenter(self, user) -> dict | None:
-        if user.jobcenter is None:
-            return None
-        return {"id": str(user.jobcenter.public_id), "name": user.jobcenter.name}
 
 
 class MeIn(serializers.Serializer):
@@ -108,6 +110,9 @@ class LocationList(generics.ListAPIView):
 class AuditEventOut(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     actor = serializers.UUIDField(source="actor.public_id", allow_null=True, default=None)
+    action = serializers.ChoiceField(choices=AuditAction.choices)
+    object_type = serializers.ChoiceField(choices=AuditObjectType.choices)
+    data = serializers.DictField(help_text="Ids and codes of the event, never personal data.")
 
     class Meta:
         model = AuditEvent
