@@ -56,6 +56,8 @@ class AuditAction(models.TextChoices):
     DOCUMENT_REQUEST_REJECT = "document_request.reject", _("Document request rejected")
     DOCUMENT_REQUEST_REMIND = "document_request.remind", _("Document request reminder sent")
     DOCUMENT_READ = "document.read", _("Evidence read by staff")
+    DECISION_READ = "decision.read", _("Decision read by staff")
+    DECISION_DOCUMENT_READ = "decision.document.read", _("Decision notice read by staff")
     DECISION_DOCUMENT_DOWNLOAD = "decision.document.download", _("Decision notice downloaded")
     QUEUE_LIST = "queue.list", _("Queue read")
     # Appointments
