@@ -33,12 +33,15 @@ def assert_names_page_size(response, message_part: str) -> None:
     ],
 )
 def test_it_refuses_a_bad_page_size_on_a_page_numbered_list(api, value, message_part):
+    api.credentials(HTTP_ACCEPT_LANGUAGE="en")
     assert_names_page_size(api.get(LOCATIONS, {"page_size": value}), message_part)
 
 
 @pytest.mark.parametrize("value, message_part", [("abc", "whole number"), ("0", "at least 1"), ("500", "at most 100")])
 def test_it_refuses_a_bad_page_size_on_a_cursor_paged_list(api_for, value, message_part):
-    assert_names_page_size(api_for(UserFactory(staff=True)).get(QUEUE, {"page_size": value}), message_part)
+    client = api_for(UserFactory(staff=True))
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    assert_names_page_size(client.get(QUEUE, {"page_size": value}), message_part)
 
 
 def test_it_pages_by_a_good_page_size(api):
