@@ -282,10 +282,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def on_signal(self, message: dict) -> None:
-        if self.state != ADMITTED:
-            target = None  # no presence read for a waiting sender
-        else:
-            target = await presence().get(self.access.room, message["to"])
+        # A waiting sender is refused without a presence read.
+        target = await presence().get(self.access.room, message["to"]) if self.state == ADMITTED else None
         rules.check_may_signal(state=self.state, me=self.access.participant, target=target)
         await self.channel_layer.send(
             target["channel"], {"type": "signal.relay", "sender": self.access.participant, "data": message["data"]}
