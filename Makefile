@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and pages (PUBLIC_BASE_URL) follow HOST and PORT under make run, unless given.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+RUN_ENV = DEBUG=true PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
 PYTEST_ARGS ?=
 
 .PHONY: run test lint format bench fuzz soak clean
@@ -24,12 +27,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 ## make run: install, migrate, load demo data, serve HTTP + WebSocket on 127.0.0.1:8000 (daphne) with a task worker.
 run: $(VENV)/.run-installed
 	@mkdir -p var
-	DEBUG=true $(PY) manage.py migrate --noinput
-	@DEBUG=true $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	@$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
-	@DEBUG=true $(PY) manage.py db_worker & worker=$$!; \
+	@$(RUN_ENV) $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=true $(VENV)/bin/daphne -b $(HOST) -p $(PORT) portal.asgi:application
+	$(RUN_ENV) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) portal.asgi:application
 
 ## make test: install runtime and dev requirements, check migrations, run the whole suite.
 test: $(VENV)/.dev-installed

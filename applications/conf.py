@@ -1,6 +1,8 @@
 """Settings of the application feature, with defaults.
 
 Read at call time (not import time) so a deployment or a test can change them.
+Like every app's ``conf.py``: ``getattr(settings, "NAME", default)``, nothing else
+(the environment is read in ``portal/settings.py`` only; 0 is a value, not "unset").
 """
 
 from __future__ import annotations
@@ -9,14 +11,12 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from portal.env import env_bool, env_int, env_str
-
 
 class _Settings:
     @property
     def COMPLETE_WITHIN(self) -> timedelta:
         """Time from lodging to the completion deadline (``complete_by``)."""
-        return timedelta(days=getattr(settings, "APPLICATION_COMPLETE_WITHIN_DAYS", 28))
+        return timedelta(days=int(getattr(settings, "APPLICATION_COMPLETE_WITHIN_DAYS", 28)))
 
     @property
     def UPLOAD_MAX_BYTES(self) -> int:
@@ -34,21 +34,18 @@ class _Settings:
     # and clamd cannot answer, uploads are refused (fail closed), never stored unscanned.
     @property
     def VIRUS_SCAN(self) -> bool:
-        value = getattr(settings, "APPLICATION_VIRUS_SCAN", None)
-        return env_bool("APPLICATION_VIRUS_SCAN", False) if value is None else bool(value)
+        return bool(getattr(settings, "APPLICATION_VIRUS_SCAN", False))
 
     @property
     def CLAMD_ADDRESS(self) -> str:
         """``/run/clamav/clamd.ctl`` (a Unix socket: clamd's ``LocalSocket``) or
         ``tcp://host:port`` (``TCPSocket``/``TCPAddr``)."""
-        value = getattr(settings, "APPLICATION_CLAMD_ADDRESS", None)
-        return value or env_str("APPLICATION_CLAMD_ADDRESS", "/run/clamav/clamd.ctl")
+        return str(getattr(settings, "APPLICATION_CLAMD_ADDRESS", "/run/clamav/clamd.ctl"))
 
     @property
     def CLAMD_TIMEOUT(self) -> float:
         """Seconds each socket operation with clamd may take."""
-        value = getattr(settings, "APPLICATION_CLAMD_TIMEOUT", None)
-        return float(env_int("APPLICATION_CLAMD_TIMEOUT", 30, minimum=1) if value is None else value)
+        return float(getattr(settings, "APPLICATION_CLAMD_TIMEOUT", 30))
 
     @property
     def DRAFT_RETENTION(self) -> timedelta:
@@ -72,7 +69,7 @@ class _Settings:
 
     @property
     def DOCUMENT_REQUEST_DEADLINE(self) -> timedelta:
-        return timedelta(days=getattr(settings, "APPLICATION_DOCUMENT_REQUEST_DEADLINE_DAYS", 14))
+        return timedelta(days=int(getattr(settings, "APPLICATION_DOCUMENT_REQUEST_DEADLINE_DAYS", 14)))
 
     @property
     def PDF_FONTS(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""Settings of the appointments app, each overridable in the Django settings."""
+"""Settings of the appointments app, each overridable in the Django settings
+(``getattr(settings, "NAME", default)``, read at call time, like every app's ``conf.py``)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,14 @@ from datetime import timedelta
 from django.conf import settings
 
 
-def _get(name: str, default):
-    return getattr(settings, name, default)
-
-
 def cancel_cutoff() -> timedelta:
     """A citizen may cancel a self-booked appointment until this long before its start."""
-    return _get("APPOINTMENTS_CANCEL_CUTOFF", timedelta(hours=2))
+    return getattr(settings, "APPOINTMENTS_CANCEL_CUTOFF", timedelta(hours=2))
 
 
 def max_slot_days() -> int:
     """Longest period one slots query may ask for."""
-    return _get("APPOINTMENTS_MAX_SLOT_DAYS", 31)
+    return getattr(settings, "APPOINTMENTS_MAX_SLOT_DAYS", 31)
 
 
 def slot_cache_seconds() -> int:
@@ -27,20 +24,20 @@ def slot_cache_seconds() -> int:
     Services invalidate on every change; the expiry only bounds how long a
     change made past them (a shell, a bulk import) can go unseen. 0 turns the cache off.
     """
-    return _get("APPOINTMENTS_SLOT_CACHE_SECONDS", 300)
+    return getattr(settings, "APPOINTMENTS_SLOT_CACHE_SECONDS", 300)
 
 
 def reminder_before() -> timedelta:
-    return _get("APPOINTMENTS_REMINDER_BEFORE", timedelta(hours=24))
+    return getattr(settings, "APPOINTMENTS_REMINDER_BEFORE", timedelta(hours=24))
 
 
 def video_reminder_before() -> timedelta:
-    return _get("APPOINTMENTS_VIDEO_REMINDER_BEFORE", timedelta(minutes=15))
+    return getattr(settings, "APPOINTMENTS_VIDEO_REMINDER_BEFORE", timedelta(minutes=15))
 
 
 def mark_grace() -> timedelta:
     """Attended / no-show can be marked from the start on (no grace by default)."""
-    return _get("APPOINTMENTS_MARK_AFTER_START", timedelta(0))
+    return getattr(settings, "APPOINTMENTS_MARK_AFTER_START", timedelta(0))
 
 
 def public_base_url() -> str:

@@ -1,7 +1,6 @@
 """One ASGI application for HTTP and WebSocket (served by daphne; uvicorn and
 granian work too, see README "Running in production")."""
 
-import asyncio
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -14,25 +13,26 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from video.check import checks  # noqa: E402
-from video.consumers import room_sockets_close  # noqa: E402
 from video.routing import websocket_urlpatterns  # noqa: E402
+from video.shutdown import hook_daphne_shutdown, video_shutdown  # noqa: E402
 
 
 async def lifespan(scope, receive, send) -> None:
     """Start-up and shutdown for servers that send lifespan events (uvicorn,
     granian): at shutdown the room sockets are told to come back later and leave
-    presence, and the device checks' peers are closed. daphne sends none;
-    ``video.consumers`` and ``video.check`` hook Twisted's shutdown there."""
+    presence, and the device checks' peers are closed (``video.shutdown``).
+    daphne sends none; the hook below does the same when its reactor stops."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
-            await asyncio.gather(room_sockets_close(), checks.close_all(), return_exceptions=True)
+            await video_shutdown()
             await send({"type": "lifespan.shutdown.complete"})
             return
 
+
+hook_daphne_shutdown()
 
 application = ProtocolTypeRouter(
     {

@@ -9,7 +9,10 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.constants import JOBCENTER_ROLES, MFA_ROLES, TeamKind
+from portal.constants import JOBCENTER_ROLES, MFA_ROLES, Role, TeamKind
+
+# A person without a name appears as their role; the work role wins over "citizen".
+DISPLAY_ROLE_ORDER = (Role.COUNSELLOR, Role.TEAM_LEAD, Role.STAFF, Role.ADMIN, Role.CITIZEN)
 
 
 class Jobcenter(models.Model):
@@ -153,7 +156,15 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.email.split("@")[0]
+        """How this person appears to others (a video room, a queue, an
+        appointment): the name they entered, else the label of their role
+        ("Bürgerin / Bürger", translated). Never a part of the e-mail address:
+        guests and staff need no hint at a citizen's mail account."""
+        name = self.get_full_name().strip()
+        if name:
+            return name
+        role = next((r for r in DISPLAY_ROLE_ORDER if r.value in self.roles), Role.CITIZEN)
+        return str(role.label)
 
     @property
     def roles(self) -> frozenset[str]:

@@ -35,7 +35,7 @@ from django.core.files.storage import storages
 from django.db import connection, transaction
 from django.utils import timezone
 
-from portal.audit import audit_record
+from portal.audit import AuditAction, AuditObjectType, audit_record
 from portal.models import AuditEvent, IdempotencyRecord
 
 logger = logging.getLogger(__name__)
@@ -124,8 +124,8 @@ def retention_run(*, now: datetime | None = None) -> RetentionReport:
             report.deleted[what] = report.deleted.get(what, 0) + int(count)
     audit_record(
         actor=None,
-        action="retention.run",
-        object_type="portal.retention",
+        action=AuditAction.RETENTION_RUN,
+        object_type=AuditObjectType.RETENTION,
         object_id=now.date().isoformat(),
         data={"deleted": report.deleted, "failed": sorted(report.failed)},
     )

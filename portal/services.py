@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from portal.api.conditional import if_match_check
-from portal.audit import audit_record
+from portal.audit import AuditAction, audit_record
 from portal.models import User
+from portal.versioning import save_new_version
 
 PROFILE_FIELDS = ("first_name", "last_name", "preferred_language", "email_calendar_attachment")
 
@@ -28,7 +29,6 @@ def user_profile_update(*, user: User, actor: User, changes: dict, if_match: str
         return locked
     for name in changed:
         setattr(locked, name, changes[name])
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version"])
-    audit_record(actor=actor, action="user.update", obj=locked, data={"fields": changed})
+    save_new_version(locked, *changed)
+    audit_record(actor=actor, action=AuditAction.USER_UPDATE, obj=locked, data={"fields": changed})
     return locked

@@ -401,3 +401,15 @@ LOGGING = {
 
 # --- Feature settings live in each app's conf.py (``<app>/conf.py``), read
 # from here with defaults, so a Jobcenter can change a deadline without code.
+# Every feature setting can be set in this module (or a test's ``settings``
+# fixture); the ones a deployment sets per site are read from the environment
+# here, never in the apps. 0 is a value like any other.
+APPLICATION_VIRUS_SCAN = env_bool("APPLICATION_VIRUS_SCAN", default=False)
+APPLICATION_CLAMD_ADDRESS = env_str("APPLICATION_CLAMD_ADDRESS", default="/run/clamav/clamd.ctl")
+APPLICATION_CLAMD_TIMEOUT = env_int("APPLICATION_CLAMD_TIMEOUT", 30, minimum=1)
+VIDEO_STUN_URLS = env_list("VIDEO_STUN_URLS", default=[])
+VIDEO_TURN_URLS = env_list("VIDEO_TURN_URLS", default=[])
+VIDEO_TURN_SECRET = env_str("VIDEO_TURN_SECRET", default="")
+VIDEO_CHECK_MAX_CONCURRENT = env_int("VIDEO_CHECK_MAX_CONCURRENT", 2, minimum=0)
+VIDEO_PRESENCE_TTL = env_int("VIDEO_PRESENCE_TTL", 45, minimum=2)
+VIDEO_HEARTBEAT = env_int("VIDEO_HEARTBEAT", 15, minimum=1)

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import views
@@ -9,6 +9,7 @@ from portal.api import views as api_views
 
 api_v1 = [
     path("me/", api_views.MeView.as_view(), name="me"),
+    path("me/data-export/", api_views.DataExportView.as_view(), name="data-export"),  # Art. 15 DSGVO
     path("locations/", api_views.LocationList.as_view(), name="locations"),
     path("audit-events/", api_views.AuditEventList.as_view(), name="audit-events"),
     path("", include("applications.api.urls")),
@@ -29,6 +30,9 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("", include("video.urls")),
+    # Last: any other /api/ path answers a problem+json 404 from here, also with
+    # DEBUG on (where Django would otherwise render its HTML technical 404 page).
+    re_path(r"^api/", views.api_not_found, name="api-not-found"),
 ]
 
 handler400 = "portal.views.api_bad_request"

@@ -4,7 +4,7 @@ caller's audio and video and answers data-channel ``ping`` with ``pong``.
 Every peer connection lives in one explicit registry per server process
 (``checks``). The registry bounds how many run at once (``CHECK_MAX_CONCURRENT``)
 and closes each peer when its time is up, when it fails and when the server
-shuts down, so no check outlives its 60 seconds or leaks sockets.
+shuts down (``video.shutdown``), so no check outlives its 60 seconds or leaks sockets.
 
 The result (did audio and video arrive, which candidate type connected, the
 round-trip time, packets received) is written to the cache every second, so
@@ -125,7 +125,6 @@ class CheckRegistry:
     def __init__(self) -> None:
         self.checks: dict[str, DeviceCheck] = {}
         self.tasks: set[asyncio.Task] = set()
-        self._shutdown_hooked = False
 
     @property
     def limit(self) -> int:
@@ -151,7 +150,6 @@ class CheckRegistry:
         )
         # Take the slot before the first await, so concurrent requests cannot overbook.
         self.checks[check.id] = check
-        self._hook_shutdown()
         try:
             # The peer is made in the registry's task, so that aiortc's own tasks
             # and the event handlers below do not belong to the request either.
@@ -259,22 +257,6 @@ class CheckRegistry:
     async def close_all(self) -> None:
         for check in list(self.checks.values()):
             await self.close(check, state="failed")
-
-    def _hook_shutdown(self) -> None:
-        """Under daphne (Twisted on asyncio), close all peers before the reactor stops."""
-        if self._shutdown_hooked:
-            return
-        self._shutdown_hooked = True
-        import sys
-
-        if "twisted.internet.reactor" not in sys.modules:
-            return
-        from twisted.internet import defer, reactor
-
-        def before_shutdown():
-            return defer.Deferred.fromFuture(asyncio.ensure_future(self.close_all()))
-
-        reactor.addSystemEventTrigger("before", "shutdown", before_shutdown)
 
 
 checks = CheckRegistry()

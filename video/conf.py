@@ -1,9 +1,11 @@
 """Settings of video counselling, with their defaults.
 
-Each one can be set in Django settings (``VIDEO_...``); the deployment-specific
-ones (STUN/TURN servers and the TURN secret) are also read from the environment,
-so that a Jobcenter configures its coturn without touching code.
-Read lazily (``conf.OPENS_BEFORE``) so tests can override settings.
+Each one can be set in Django settings (``VIDEO_...``) and is read here with
+``getattr(settings, "NAME", default)``, like every app's ``conf.py``. The
+deployment-specific ones (STUN/TURN servers, the TURN secret, limits) come from
+the environment in ``portal/settings.py``, so that a Jobcenter configures its
+coturn without touching code. Read lazily (``conf.OPENS_BEFORE``) so tests can
+override settings; 0 is a value, not "unset".
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-
-from portal.env import env_int, env_list, env_str
 
 
 class _VideoConf:
@@ -33,22 +33,22 @@ class _VideoConf:
 
     @property
     def STUN_URLS(self) -> list[str]:
-        return getattr(settings, "VIDEO_STUN_URLS", None) or env_list("VIDEO_STUN_URLS", default=[])
+        return getattr(settings, "VIDEO_STUN_URLS", [])
 
     @property
     def TURN_URLS(self) -> list[str]:
         """e.g. ``turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349?transport=tcp``"""
-        return getattr(settings, "VIDEO_TURN_URLS", None) or env_list("VIDEO_TURN_URLS", default=[])
+        return getattr(settings, "VIDEO_TURN_URLS", [])
 
     @property
     def TURN_SECRET(self) -> str:
         """coturn's ``static-auth-secret`` (``use-auth-secret``)."""
-        return getattr(settings, "VIDEO_TURN_SECRET", None) or env_str("VIDEO_TURN_SECRET", default="")
+        return getattr(settings, "VIDEO_TURN_SECRET", "")
 
     @property
     def CHECK_MAX_CONCURRENT(self) -> int:
         """Device checks one server process runs at the same time (each is an aiortc peer)."""
-        return getattr(settings, "VIDEO_CHECK_MAX_CONCURRENT", None) or env_int("VIDEO_CHECK_MAX_CONCURRENT", 2)
+        return getattr(settings, "VIDEO_CHECK_MAX_CONCURRENT", 2)
 
     @property
     def CHECK_DURATION(self) -> timedelta:
@@ -89,12 +89,12 @@ class _VideoConf:
     @property
     def PRESENCE_TTL(self) -> int:
         """Seconds after which a participant whose server process vanished counts as gone."""
-        return getattr(settings, "VIDEO_PRESENCE_TTL", None) or env_int("VIDEO_PRESENCE_TTL", 45, minimum=2)
+        return getattr(settings, "VIDEO_PRESENCE_TTL", 45)
 
     @property
     def HEARTBEAT(self) -> float:
         """Seconds between presence refreshes; also how soon an idle socket notices that Redis went away."""
-        return getattr(settings, "VIDEO_HEARTBEAT", None) or env_int("VIDEO_HEARTBEAT", 15, minimum=1)
+        return getattr(settings, "VIDEO_HEARTBEAT", 15)
 
 
 conf = _VideoConf()

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sys
 import time
 import weakref
 from urllib.parse import parse_qs
@@ -30,12 +29,14 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from video import protocol
+from video import room_state as rules
 from video.conf import conf
-from video.constants import ParticipantRole
 from video.protocol import CloseCode, ProtocolError
-from video.rooms import ADMITTED, REDIS_UNAVAILABLE, WAITING, presence, room_group
+from video.room_state import ADMITTED, Refused
+from video.rooms import REDIS_UNAVAILABLE, presence, room_group
 from video.selectors import RoomAccess, RoomRefused, guests_invited, room_access_for_socket
 from video.services import participation_join, participation_leave
 
@@ -45,38 +46,29 @@ logger = logging.getLogger(__name__)
 _PRESENCE_GRACE = 3600
 # Leaving the room on shutdown or after a Redis failure must not hang the worker.
 _LEAVE_TIMEOUT = 3.0
+# How each refusal of video.room_state is worded for the person.
+_REFUSALS = {
+    "room_ended": gettext_lazy("The counsellor has ended the consultation."),
+    "counsellor_only": gettext_lazy("Only the counsellor can do this."),
+    "counsellor_not_removable": gettext_lazy("The counsellor cannot be removed."),
+    "not_admitted": gettext_lazy("Wait until the counsellor admits you."),
+    "unknown_peer": gettext_lazy("There is no such participant in the room."),
+}
+
+
+def _protocol_error(refused: Refused) -> ProtocolError:
+    return ProtocolError(refused.code, str(_REFUSALS[refused.reason]))
+
+
 # The room sockets of this process, for a clean shutdown.
 _open_sockets: weakref.WeakSet[RoomConsumer] = weakref.WeakSet()
-_shutdown_hooked = False
 
 
 async def room_sockets_close() -> None:
     """Shutdown: tell every room socket of this process (``unavailable``, 4503) and
-    leave presence. Called by daphne's shutdown trigger below and by the ASGI
-    lifespan shutdown (``portal.asgi``) under uvicorn or granian."""
+    leave presence (``video.shutdown``)."""
     sockets = list(_open_sockets)
     await asyncio.gather(*(socket.shut_down() for socket in sockets), return_exceptions=True)
-
-
-def _hook_shutdown() -> None:
-    """Under daphne, tell every room socket and leave presence before the reactor stops.
-
-    daphne cancels its applications in a "before shutdown" trigger of its own, but
-    that trigger fails with a KeyError as soon as one connection's application has
-    finished before its connection closed (daphne 4.2 deletes the key), and then
-    cancels nothing: the sockets would just drop and leave their presence behind."""
-    global _shutdown_hooked
-    if _shutdown_hooked:
-        return
-    _shutdown_hooked = True
-    if "twisted.internet.reactor" not in sys.modules:
-        return
-    from twisted.internet import defer, reactor
-
-    def before_shutdown():
-        return defer.Deferred.fromFuture(asyncio.ensure_future(room_sockets_close()))
-
-    reactor.addSystemEventTrigger("before", "shutdown", before_shutdown)
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -118,7 +110,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # --- Connection ----------------------------------------------------------------
 
     async def connect(self) -> None:
-        self.state = WAITING
+        self.state = rules.WAITING
         self.bucket = protocol.TokenBucket(rate=conf.RATE_PER_SECOND, burst=conf.RATE_BURST)
         self.violations = protocol.ViolationMeter(limit=conf.MAX_VIOLATIONS, window=conf.VIOLATION_WINDOW)
         self.room = self.scope["url_route"]["kwargs"]["room"]
@@ -127,7 +119,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.accept()
         self.accepted = True
         _open_sockets.add(self)
-        _hook_shutdown()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         token = (query.get("token") or [None])[0]
         try:
@@ -138,11 +129,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.refuse(refused.code, refused.message, refused.close_code)
             return
         store = presence()
-        if access.role == ParticipantRole.COUNSELLOR:
+        if rules.reopens_room(access.role):
             await store.reopen(access.room)
-        elif await store.is_ended(access.room):
-            await self.refuse("room_ended", _("The counsellor has ended the consultation."), CloseCode.ROOM_CLOSED)
-            return
+        else:
+            try:
+                rules.check_may_enter(role=access.role, room_ended=await store.is_ended(access.room))
+            except Refused as refused:
+                await self.refuse(refused.code, str(_REFUSALS[refused.reason]), CloseCode.ROOM_CLOSED)
+                return
         self.access = access
         await self.join()
 
@@ -150,7 +144,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         access = self.access
         store = presence()
         admitted_before = await store.was_admitted(access.room, access.participant)
-        self.state = ADMITTED if access.role == ParticipantRole.COUNSELLOR or admitted_before else WAITING
+        self.state = rules.state_on_entering(role=access.role, admitted_before=admitted_before)
         now = time.time()
         self.entry = {
             "id": access.participant,
@@ -172,13 +166,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.participation_id = await database_sync_to_async(participation_join)(access=access)
         members = await store.members(access.room)
         invited = await database_sync_to_async(guests_invited)(appointment_id=access.appointment_id, room=access.room)
-        others = [m for m in members if m["state"] == ADMITTED and m["id"] != access.participant]
+        others = rules.in_call_with(members, me=access.participant)
         await self.send_json(protocol.welcome(you=self.entry, state=self.state, participants=others, invited=invited))
-        if self.state == ADMITTED:
+        if rules.announcement_on_entering(self.state) == "peer.joined":
             await self.group_send("peer.joined", participant=self.entry)
         else:
             await self.group_send("lobby.changed")
-        if access.role == ParticipantRole.COUNSELLOR:
+        if rules.sees_lobby(access.role):
             # A counsellor who reconnects gets the waiting room back at once.
             await self.send_lobby(members)
         self.heartbeat = asyncio.get_running_loop().create_task(self.keep_alive())
@@ -199,9 +193,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await self.channel_layer.group_discard(room_group(access.room), self.channel_name)
                 left = await presence().leave(access.room, access.participant, self.channel_name)
                 # left is None: replaced by a newer connection of the same participant, nobody left.
-                if left is not None and left["state"] == ADMITTED:
+                announcement = rules.announcement_on_leaving(left)
+                if announcement == "peer.left":
                     await self.group_send("peer.left", participant=access.participant)
-                elif left is not None:
+                elif announcement is not None:
                     await self.group_send("lobby.changed")
         except REDIS_UNAVAILABLE:
             # Nobody can be told now; the entry counts as gone after PRESENCE_TTL.
@@ -271,30 +266,34 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if not self.bucket.take():
                 raise ProtocolError("rate_limited", _("Too many messages; slow down."), CloseCode.FLOOD)
             message = protocol.parse_client_message(text_data)
-            if message["type"] in protocol.COUNSELLOR_ONLY and self.access.role != ParticipantRole.COUNSELLOR:
-                raise ProtocolError("forbidden", _("Only the counsellor can do this."))
+            rules.check_may_send(role=self.access.role, message_type=message["type"])
             await getattr(self, "on_" + message["type"])(message)
+        except Refused as refused:
+            await self.refused(_protocol_error(refused))
         except ProtocolError as refused:
-            await self.send_json(protocol.error(refused.code, refused.message))
-            if self.violations.record():
-                await self.close_with(refused.close_code)
+            await self.refused(refused)
+
+    async def refused(self, refused: ProtocolError) -> None:
+        await self.send_json(protocol.error(refused.code, refused.message))
+        if self.violations.record():
+            await self.close_with(refused.close_code)
 
     async def on_ping(self, message: dict) -> None:
         await self.send_json({"type": "pong"})
 
     async def on_signal(self, message: dict) -> None:
-        if self.state != ADMITTED:
-            raise ProtocolError("not_admitted", _("Wait until the counsellor admits you."))
-        target = await presence().get(self.access.room, message["to"])
-        if target is None or target["state"] != ADMITTED or target["id"] == self.access.participant:
-            raise ProtocolError("unknown_peer", _("There is no such participant in the room."))
+        # A waiting sender is refused without a presence read.
+        target = await presence().get(self.access.room, message["to"]) if self.state == ADMITTED else None
+        rules.check_may_signal(state=self.state, me=self.access.participant, target=target)
         await self.channel_layer.send(
             target["channel"], {"type": "signal.relay", "sender": self.access.participant, "data": message["data"]}
         )
 
     async def on_admit(self, message: dict) -> None:
         store = presence()
-        entry = await store.set_state(self.access.room, message["participant"], state=ADMITTED, expect=WAITING)
+        entry = await store.set_state(
+            self.access.room, message["participant"], state=ADMITTED, expect=rules.ADMITTABLE_STATE
+        )
         if entry is None:
             # Left in the meantime or admitted already: a race, not abuse.
             await self.send_json(protocol.error("unknown_peer", _("Nobody with this id is waiting.")))
@@ -307,11 +306,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def on_remove(self, message: dict) -> None:
         store = presence()
         target = await store.get(self.access.room, message["participant"])
-        if target is None:
-            await self.send_json(protocol.error("unknown_peer", _("There is no such participant in the room.")))
-            return
-        if target["role"] == ParticipantRole.COUNSELLOR:
-            raise ProtocolError("forbidden", _("The counsellor cannot be removed."))
+        try:
+            rules.check_may_remove(target)
+        except Refused as refused:
+            if target is None:  # left in the meantime: a race, not abuse
+                await self.send_json(protocol.error(refused.code, str(_REFUSALS[refused.reason])))
+                return
+            raise
         await store.forget_admitted(self.access.room, target["id"])
         await self.channel_layer.send(target["channel"], {"type": "room.remove"})
 
@@ -322,25 +323,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # --- Events from the channel layer -----------------------------------------------
 
     async def peer_joined(self, event: dict) -> None:
-        if self.state == ADMITTED and event["participant"]["id"] != self.access.participant:
+        if rules.sees_peer_event(state=self.state, me=self.access.participant, participant=event["participant"]["id"]):
             await self.send_json(protocol.peer_joined(event["participant"]))
 
     async def peer_left(self, event: dict) -> None:
-        if self.state == ADMITTED and event["participant"] != self.access.participant:
+        if rules.sees_peer_event(state=self.state, me=self.access.participant, participant=event["participant"]):
             await self.send_json(protocol.peer_left(event["participant"]))
 
     async def lobby_changed(self, event: dict) -> None:
-        if self.access is not None and self.access.role == ParticipantRole.COUNSELLOR:
+        if self.access is not None and rules.sees_lobby(self.access.role):
             await self.send_lobby(await presence().members(self.access.room))
 
     async def room_admit(self, event: dict) -> None:
-        if self.state == ADMITTED or self.closed:
+        if not rules.takes_admission(state=self.state, closed=self.closed):
             return
         self.state = ADMITTED
         self.entry["state"] = ADMITTED
         members = await presence().members(self.access.room)
-        others = [m for m in members if m["state"] == ADMITTED and m["id"] != self.access.participant]
-        await self.send_json(protocol.admitted(others))
+        await self.send_json(protocol.admitted(rules.in_call_with(members, me=self.access.participant)))
         # The ones already present now send their offers to the newcomer.
         await self.group_send("peer.joined", participant=self.entry)
 
@@ -363,7 +363,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.close_with(CloseCode.ROOM_CLOSED)
 
     async def signal_relay(self, event: dict) -> None:
-        if self.state == ADMITTED and not self.closed:
+        if rules.receives_signals(state=self.state, closed=self.closed):
             await self.send_json(protocol.signal_out(sender=event["sender"], data=event["data"]))
 
     # --- Helpers -------------------------------------------------------------------
@@ -373,7 +373,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=protocol.encode(message))
 
     async def send_lobby(self, members: list[dict]) -> None:
-        await self.send_json(protocol.lobby([m for m in members if m["state"] == WAITING]))
+        await self.send_json(protocol.lobby(rules.lobby_of(members)))
 
     async def group_send(self, event_type: str, **fields) -> None:
         await self.channel_layer.group_send(room_group(self.access.room), {"type": event_type, **fields})
@@ -382,7 +382,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         """Participants whose server process died without a word (a killed daphne): they left."""
         for entry in gone:
             logger.info("video room: %s vanished from %s (no refresh)", entry["id"], self.access.room)
-            if entry["state"] == ADMITTED:
+            if rules.announcement_on_leaving(entry) == "peer.left":
                 await self.group_send("peer.left", participant=entry["id"])
             else:
                 await self.group_send("lobby.changed")

@@ -29,9 +29,6 @@ from redis.exceptions import RedisError
 
 from video.conf import conf
 
-WAITING = "waiting"
-ADMITTED = "admitted"
-
 # What presence and the channel layers raise while Redis cannot be reached
 # (refused or reset connections, timeouts): the room socket closes with 4503.
 REDIS_UNAVAILABLE = (RedisError, OSError, TimeoutError)

@@ -14,9 +14,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appointments.constants import AppointmentStatus, Channel
@@ -123,7 +124,11 @@ def room_access_for_user(*, user: User, public_id) -> tuple[RoomAccess, Appointm
         role = ParticipantRole.CITIZEN
     else:
         raise _not_found()
-    return _access(appointment, role=role, pk=user.pk, display_name=user.display_name, user=user), appointment
+    # Everyone in the room sees the same name, in the portal's language
+    # (the ticket's and the socket's requests may be in different languages).
+    with translation.override(settings.LANGUAGE_CODE):
+        display_name = user.display_name
+    return _access(appointment, role=role, pk=user.pk, display_name=display_name, user=user), appointment
 
 
 def guest_key_hash(key: str) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from appointments.constants import AppointmentStatus, Channel
 from appointments.models import Appointment
 from portal.api.problems import Problem
-from portal.audit import audit_record
+from portal.audit import AuditAction, audit_record
 from portal.mail import Notice, mail_enqueue, mail_language, notice_mail, portal_url
 from video.conf import conf
 from video.constants import GuestKind
@@ -100,7 +100,7 @@ def guest_invite(
     )
     audit_record(
         actor=actor,
-        action="video.guest.invite",
+        action=AuditAction.VIDEO_GUEST_INVITE,
         obj=appointment,
         jobcenter=appointment.appointment_type.jobcenter_id,
         data={"guest": str(guest.public_id), "kind": kind},
@@ -126,7 +126,7 @@ def guest_revoke(*, guest: Guest, actor) -> Guest:
     guest.save(update_fields=["revoked_at"])
     audit_record(
         actor=actor,
-        action="video.guest.revoke",
+        action=AuditAction.VIDEO_GUEST_REVOKE,
         obj=guest.appointment,
         jobcenter=guest.appointment.appointment_type.jobcenter_id,
         data={"guest": str(guest.public_id)},

@@ -42,6 +42,4 @@ urlpatterns = [
     # Postfach
     path(A + "messages/", views.MessageList.as_view(), name="messages"),
     path(A + "messages/read/", views.MessagesRead.as_view(), name="messages-read"),
-    # Art. 15 DSGVO
-    path("me/data-export/", views.DataExportView.as_view(), name="data-export"),
 ]

@@ -9,7 +9,6 @@ fields and answer 200 with ``rejected`` naming each field that was not saved.
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -20,7 +19,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import files
-from applications.api import output
 from applications.api.serializers import (
     ApplicationDetailOut,
     ApplicationOut,
@@ -100,7 +98,6 @@ from portal.api.conditional import with_etag
 from portal.api.idempotency import idempotent
 from portal.api.pagination import PagePagination
 from portal.api.permissions import IsCitizen
-from portal.audit import audit_record
 
 ANY = OpenApiTypes.OBJECT
 NO_CONTENT = {204: None}
@@ -596,33 +593,3 @@ class MessagesRead(CitizenView):
         count = messages_mark_read(application=application, actor=request.user)
         return render(MessagesReadOut, {"marked_read": count, "unread": unread_for_citizen(application=application)})
 
-
-# --- the citizen's data -----------------------------------------------------------------------
-class DataExportView(CitizenView):
-    @extend_schema(responses=ANY)
-    def get(self, request):
-        """Everything stored about the citizen, as JSON (Art. 15 DSGVO).
-
-        Each app adds its part through ``personal_data(self, user)`` on its
-        AppConfig, so appointments and others join without changes here.
-        """
-        user = request.user
-        data = {
-            "account": {
-                "id": str(user.public_id),
-                "email": user.email,
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "preferred_language": user.preferred_language,
-                "date_joined": output.plain(user.date_joined),
-                "last_login": output.plain(user.last_login),
-            }
-        }
-        for config in apps.get_app_configs():
-            collect = getattr(config, "personal_data", None)
-            if callable(collect):
-                data[config.label] = collect(user)
-        audit_record(actor=user, action="personal_data.export", obj=user)
-        response = Response(data)
-        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-        return response

@@ -13,7 +13,6 @@ from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +26,7 @@ from casework.api import serializers as s
 from casework.deadlines import Flag
 from casework.models import Decision, DecisionOutcome
 from portal.api.conditional import with_etag
+from portal.api.pagination import StableCursorPagination
 from portal.api.permissions import HasRole, IsStaff, IsTeamLead
 from portal.audit import AuditAction, audit_record
 from portal.clock import berlin_today
@@ -77,23 +77,13 @@ def _if_match(request) -> str | None:
 
 
 # --- queue ------------------------------------------------------------------------------------
-class QueuePagination(CursorPagination):
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    ordering = ("lodged_at", "id")
-
-    def get_ordering(self, request, queryset, view):
-        return view.ordering
-
-
 class QueueList(APIView):
     """The Jobcenter's submitted applications, oldest lodged first, cursor-paged.
 
     A read: it routes nothing (submission routes, see ``services.application_route``)."""
 
     permission_classes = [MayReadQueue]
-    pagination_class = QueuePagination
+    pagination_class = StableCursorPagination  # ordered by self.ordering, set per request
 
     def _query(self, request) -> dict:
         data = request.query_params.copy()

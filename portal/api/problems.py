@@ -127,18 +127,8 @@ def problem_body(
     return body
 
 
-def problem_response(*, status: int, code: str, detail: str, headers: dict | None = None, **kw: Any) -> Response:
-    response = Response(
-        problem_body(status=status, code=code, detail=detail, **kw),
-        status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
-        headers=headers,
-    )
-    return response
-
-
 def problem_json_response(*, status: int, code: str, detail: str, **kw: Any) -> JsonResponse:
-    """The same body for plain Django views and handlers (no DRF renderer)."""
+    """The same body for Django's own error handlers (``portal/views.py``), where no DRF renderer runs."""
     return JsonResponse(
         problem_body(status=status, code=code, detail=detail, **kw),
         status=status,

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.conditional import with_etag
-from portal.api.permissions import IsStaff
+from portal.api.permissions import IsCitizen, IsStaff
 from portal.api.problems import Problem
-from portal.audit import audit_record
+from portal.audit import AuditAction, AuditObjectType, audit_record
+from portal.constants import Role
+from portal.export import export_contributors, personal_data_export
 from portal.models import AuditEvent, Location, Team, User
 from portal.services import user_profile_update
 
@@ -22,10 +24,15 @@ class TeamOut(serializers.ModelSerializer):
         fields = ["id", "name", "kind"]
 
 
+class JobcenterRefOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+
+
 class MeOut(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     roles = serializers.SerializerMethodField()
-    jobcenter = serializers.SerializerMethodField()
+    jobcenter = JobcenterRefOut(allow_null=True, help_text="Null for citizens.")
     teams = TeamOut(many=True)
 
     class Meta:
@@ -43,13 +50,9 @@ class MeOut(serializers.ModelSerializer):
             "version",
         ]
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Role.choices)))
     def get_roles(self, user) -> list[str]:
         return sorted(user.roles)
-
-    def get_jobcenter(self, user) -> dict | None:
-        if user.jobcenter is None:
-            return None
-        return {"id": str(user.jobcenter.public_id), "name": user.jobcenter.name}
 
 
 class MeIn(serializers.Serializer):
@@ -113,10 +116,16 @@ class LocationList(generics.ListAPIView):
 class AuditEventOut(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     actor = serializers.UUIDField(source="actor.public_id", allow_null=True, default=None)
+    action = serializers.ChoiceField(choices=AuditAction.choices)
+    object_type = serializers.ChoiceField(choices=AuditObjectType.choices)
+    data = serializers.DictField(help_text="Ids and codes of the event, never personal data.")
 
     class Meta:
         model = AuditEvent
         fields = ["id", "created_at", "actor", "actor_role", "action", "object_type", "object_id", "request_id", "data"]
+
+
+OBJECT_ID_MAX_LENGTH = 64
 
 
 class AuditEventList(generics.ListAPIView):
@@ -131,9 +140,10 @@ class AuditEventList(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("object_type", str, required=True),
-            OpenApiParameter("object_id", str, required=True),
-        ]
+            OpenApiParameter("object_type", str, required=True, enum=AuditObjectType.values),
+            OpenApiParameter("object_id", str, required=True, description="The object's public id."),
+        ],
+        responses=AuditEventOut(many=True),
     )
     def get(self, request, *args, **kwargs):
         self.object_type, self.object_id = self._object_params()
@@ -142,7 +152,7 @@ class AuditEventList(generics.ListAPIView):
         # shows the trail as it was): who looked at which object's history.
         audit_record(
             actor=request.user,
-            action="audit_event.list",
+            action=AuditAction.AUDIT_EVENT_LIST,
             object_type=self.object_type,
             object_id=self.object_id,
             data={"page": request.query_params.get("page", "1")[:8]},
@@ -151,13 +161,18 @@ class AuditEventList(generics.ListAPIView):
 
     def _object_params(self) -> tuple[str, str]:
         params = {name: self.request.query_params.get(name, "").strip() for name in ("object_type", "object_id")}
-        limits = {"object_type": AuditEvent._meta.get_field("object_type").max_length, "object_id": 64}
         errors = {}
         for name, value in params.items():
             if not value:
                 errors[name] = [_("This parameter is required.")]
-            elif len(value) > limits[name]:
-                errors[name] = [_("Ensure this value has at most %(max)d characters.") % {"max": limits[name]}]
+        if params["object_type"] and params["object_type"] not in AuditObjectType.values:
+            errors["object_type"] = [
+                _("Unknown object type; use one of: %(types)s.") % {"types": ", ".join(AuditObjectType.values)}
+            ]
+        if len(params["object_id"]) > OBJECT_ID_MAX_LENGTH:
+            errors["object_id"] = [
+                _("Ensure this value has at most %(max)d characters.") % {"max": OBJECT_ID_MAX_LENGTH}
+            ]
         if errors:
             raise Problem(
                 status=400, code="validation", detail=_("Some fields are invalid; see errors."), errors=errors
@@ -176,3 +191,40 @@ class AuditEventList(generics.ListAPIView):
             .select_related("actor")
             .order_by("-created_at", "-id")
         )
+
+
+class ExportAccountOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    preferred_language = serializers.CharField()
+    date_joined = serializers.DateTimeField()
+    last_login = serializers.DateTimeField(allow_null=True)
+
+
+class PersonalDataExportOut(serializers.Serializer):
+    """The account, then one member per app that stores personal data (its label)."""
+
+    account = ExportAccountOut()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for config in export_contributors():
+            fields[config.label] = serializers.JSONField(
+                help_text=_("The part of the app %(app)s.") % {"app": config.verbose_name}
+            )
+        return fields
+
+
+class DataExportView(APIView):
+    """``GET /api/v1/me/data-export/``: everything stored about the citizen, as a
+    JSON download (Art. 15 DSGVO)."""
+
+    permission_classes = [IsCitizen]
+
+    @extend_schema(responses=PersonalDataExportOut)
+    def get(self, request):
+        response = Response(personal_data_export(user=request.user))
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response

@@ -13,7 +13,7 @@ def test_it_exports_everything_stored_about_the_citizen(citizen_api, citizen, jo
     MessageFactory(application=current, body="Bitte Mietvertrag senden.")
     ApplicationFactory(applicant=UserFactory(citizen=True), jobcenter=jobcenter, submitted=True)
 
-    response = citizen_api.get(api_url("data-export"))
+    response = citizen_api.get("/api/v1/me/data-export/")
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'

@@ -12,7 +12,9 @@ from portal.asgi import application
 def test_it_serves_http_through_the_asgi_application():
     async def get():
         communicator = HttpCommunicator(application, "GET", "/healthz", headers=[(b"host", b"testserver")])
-        return await communicator.get_response()
+        # The first request through a fresh handler loads URLconf, middleware and
+        # catalogs; on a busy machine that takes longer than the default 1 s.
+        return await communicator.get_response(timeout=30)
 
     response = async_to_sync(get)()
     assert response["status"] == 200

@@ -123,3 +123,28 @@ def test_it_refuses_an_action_that_is_not_in_the_list():
     with pytest.raises(ValueError):
         audit_record(actor=None, action="made.up", object_type="x", object_id="1")
     assert not AuditEvent.objects.filter(action="made.up").exists()
+
+
+@pytest.mark.parametrize("object_type", ["portal.user", "appointments.appointment", "casework.queue"])
+def test_it_accepts_every_documented_object_type(api_for, object_type):
+    staff = UserFactory(staff=True)
+    audit_record(actor=staff, action="application.read", object_type=object_type, object_id="D-1")
+
+    response = api_for(staff).get(URL, {"object_type": object_type, "object_id": "D-1"})
+
+    assert response.status_code == 200
+    assert [e["object_type"] for e in response.json()["results"]] == [object_type]
+
+
+def test_it_names_an_unknown_object_type(api_for):
+    staff = UserFactory(staff=True)
+
+    response = api_for(staff).get(URL, {"object_type": "applications.applicaton", "object_id": "D-1"})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "validation"
+    assert list(body["errors"]) == ["object_type"]
+    assert "applications.application" in body["errors"]["object_type"][0]
+    # A refused read is not on record as a read of the trail.
+    assert not AuditEvent.objects.filter(action="audit_event.list").exists()

@@ -12,13 +12,14 @@ from rest_framework.test import APIClient
 
 from portal.models import AuditEvent, IdempotencyRecord
 from tests.factories import UserFactory, login
+from tests.portal.testonly_urls import TEST_ACTION
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.testonly_urls")]
 URL = "/api/v1/test/notes/"
 
 
 def created_rows() -> int:
-    return AuditEvent.objects.filter(action="application.note.create").count()
+    return AuditEvent.objects.filter(action=TEST_ACTION, object_type="note").count()
 
 
 def test_it_returns_the_first_response_for_a_retry_with_the_same_key(citizen_api):

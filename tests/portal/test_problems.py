@@ -51,6 +51,22 @@ def test_it_answers_404_for_unknown_api_urls(citizen_api):
     problem(citizen_api.get("/api/v1/no-such-thing/"), 404, "not_found")
 
 
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v2/", "/api/v1/me/extra/", "/api/"])
+def test_it_answers_404_as_a_problem_also_with_debug_on(citizen_api, api, settings, path):
+    # With DEBUG on Django renders its HTML technical 404 page for a path that
+    # matches no route; an app developing against `make run` must get JSON.
+    settings.DEBUG = True
+    for client in (citizen_api, api):
+        problem(client.get(path), 404, "not_found")
+
+
+def test_it_keeps_the_html_404_page_outside_the_api(client, settings):
+    settings.DEBUG = True
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_it_answers_405_for_a_wrong_method(citizen_api):
     response = citizen_api.delete("/api/v1/me/")
     problem(response, 405, "method_not_allowed")

@@ -244,3 +244,32 @@ def test_it_passes_check_deploy_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+# --- feature settings: read from the environment here, honoured at 0 ----------
+
+
+def test_it_reads_the_deployment_feature_settings_from_the_environment(monkeypatch):
+    loaded = load_settings(
+        monkeypatch,
+        VIDEO_CHECK_MAX_CONCURRENT="0",
+        VIDEO_TURN_URLS="turn:turn.example:3478,turns:turn.example:5349",
+        APPLICATION_VIRUS_SCAN="true",
+    )
+    assert loaded["VIDEO_CHECK_MAX_CONCURRENT"] == 0
+    assert loaded["VIDEO_TURN_URLS"] == ["turn:turn.example:3478", "turns:turn.example:5349"]
+    assert loaded["APPLICATION_VIRUS_SCAN"] is True
+
+
+def test_it_honours_a_feature_setting_of_zero(settings, monkeypatch):
+    from appointments import conf as appointments_conf
+    from video.conf import conf as video_conf
+
+    # The environment is not read by the apps: a stray variable changes nothing.
+    monkeypatch.setenv("VIDEO_CHECK_MAX_CONCURRENT", "5")
+    settings.VIDEO_CHECK_MAX_CONCURRENT = 0
+    settings.VIDEO_HEARTBEAT = 0
+    settings.APPOINTMENTS_SLOT_CACHE_SECONDS = 0
+    assert video_conf.CHECK_MAX_CONCURRENT == 0
+    assert video_conf.HEARTBEAT == 0
+    assert appointments_conf.slot_cache_seconds() == 0

@@ -9,8 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.idempotency import idempotent
-from portal.audit import audit_record
+from portal.audit import AuditAction, audit_record
 from portal.urls import handler400, handler403, handler404, handler500  # noqa: F401  (same error pages)
+
+# Any action of the list: audit_record refuses one that is not in AuditAction.
+TEST_ACTION = AuditAction.APPLICATION_NOTE_CREATE
 
 
 class NoteIn(serializers.Serializer):
@@ -24,7 +27,7 @@ class NoteCreate(APIView):
     def post(self, request):
         data = NoteIn(data=request.data)
         data.is_valid(raise_exception=True)
-        event = audit_record(actor=request.user, action="application.note.create", object_type="note", object_id="-")
+        event = audit_record(actor=request.user, action=TEST_ACTION, object_type="note", object_id="-")
         return Response({"id": str(event.public_id), "text": data.validated_data["text"]}, status=201)
 
 

@@ -32,13 +32,13 @@ def async_client(user) -> AsyncClient:
     return client
 
 
-async def _offer(client):
+async def _offer(client, headers=None):
     pc = peer()
     received = with_media(pc)
     channel = pc.createDataChannel("check")
     await pc.setLocalDescription(await pc.createOffer())
     response = await client.post(
-        URL, {"type": "offer", "sdp": pc.localDescription.sdp}, content_type="application/json"
+        URL, {"type": "offer", "sdp": pc.localDescription.sdp}, content_type="application/json", headers=headers
     )
     return pc, received, channel, response
 
@@ -149,3 +149,108 @@ def test_it_refuses_strangers_and_bad_offers(user, settings):
         await pc.close()
 
     async_to_sync(scenario)()
+
+
+def test_it_runs_no_check_when_the_limit_is_zero(user, settings):
+    settings.VIDEO_CHECK_MAX_CONCURRENT = 0
+
+    client = async_client(user)
+
+    async def scenario():
+        pc, _, _, response = await _offer(client)
+        assert response.status_code == 503
+        assert response.json()["code"] == "check_busy"
+        assert checks.checks == {}
+        await pc.close()
+
+    async_to_sync(scenario)()
+
+
+# --- the API layer: app tokens, the browser's CSRF, problems, the schema ---------------
+
+
+def test_it_serves_an_app_client_with_a_session_token(user):
+    from bench.auth import session_headers
+
+    client, token = AsyncClient(), session_headers(user)  # no cookie, no CSRF token
+
+    async def scenario():
+        pc, _, _, response = await _offer(client, token)
+        assert response.status_code == 201, response.content
+        check_id = response.json()["id"]
+        status = await client.get(f"{URL}{check_id}/", headers=token)
+        assert status.status_code == 200
+        assert status.json()["id"] == check_id
+        ended = await client.delete(f"{URL}{check_id}/", headers=token)
+        assert ended.status_code == 200
+        assert ended.json()["state"] in ("finished", "failed")
+        assert checks.checks == {}
+        await pc.close()
+
+    async_to_sync(scenario)()
+
+
+def test_it_asks_a_counsellor_token_without_a_second_factor_for_one(_roles):
+    from bench.auth import session_headers
+
+    counsellor = UserFactory(counsellor=True)
+    token = session_headers(counsellor, mfa=False)
+
+    async def scenario():
+        response = await AsyncClient().post(
+            URL, {"type": "offer", "sdp": "v=0"}, content_type="application/json", headers=token
+        )
+        assert response.status_code == 403
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "mfa_required"
+
+    async_to_sync(scenario)()
+
+
+def test_it_wants_the_csrf_token_from_a_browser_session(user):
+    sync = Client()
+    login(sync, type(user).objects.get(pk=user.pk))
+    client = AsyncClient(enforce_csrf_checks=True)
+    client.cookies = sync.cookies
+    token = "c" * 32
+    client.cookies["csrftoken"] = token
+
+    async def scenario():
+        pc, _, _, refused = await _offer(client)
+        assert refused.status_code == 403
+        assert refused["Content-Type"] == "application/problem+json"
+        assert "CSRF" in refused.json()["detail"]
+        assert checks.checks == {}
+        offer = {"type": "offer", "sdp": pc.localDescription.sdp}
+        response = await client.post(URL, offer, content_type="application/json", headers={"X-CSRFToken": token})
+        assert response.status_code == 201, response.content
+        await client.delete(f"{URL}{response.json()['id']}/", headers={"X-CSRFToken": token})
+        assert checks.checks == {}
+        await pc.close()
+
+    async_to_sync(scenario)()
+
+
+def test_it_answers_problems_to_anonymous_callers(db):
+    async def scenario():
+        response = await AsyncClient().get(f"{URL}abc/", headers={"Accept-Language": "en"})
+        assert response.status_code == 401
+        assert response["Content-Type"] == "application/problem+json"
+        assert response["WWW-Authenticate"]
+        assert response.json()["detail"] == "Log in or open the link from your invitation."
+
+    async_to_sync(scenario)()
+
+
+def test_it_describes_the_check_in_the_openapi_schema(api):
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    start = schema["paths"]["/api/v1/video/check/"]["post"]
+    detail = schema["paths"]["/api/v1/video/check/{check_id}/"]
+    assert start["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CheckStartedOut"
+    }
+    assert start["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("CheckOfferInRequest")
+    for method in ("get", "delete"):
+        assert detail[method]["responses"]["200"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/CheckResultOut"
+        }

@@ -48,3 +48,12 @@ class GuestOut(serializers.ModelSerializer):
 class GuestForCounsellorOut(GuestOut):
     class Meta(GuestOut.Meta):
         fields = [*GuestOut.Meta.fields, "email"]
+
+
+class GuestListItemOut(GuestOut):
+    """The schema of the guest list: the counsellor's list has each guest's e-mail address too."""
+
+    email = serializers.EmailField(required=False, help_text="Only in the counsellor's list.")
+
+    class Meta(GuestOut.Meta):
+        fields = [*GuestOut.Meta.fields, "email"]

@@ -11,6 +11,6 @@ urlpatterns = [
         views.GuestDetailView.as_view(),
         name="guest",
     ),
-    path("video/check/", check_views.check_start, name="check"),
-    path("video/check/<slug:check_id>/", check_views.check_detail, name="check-detail"),
+    path("video/check/", check_views.CheckStartView.as_view(), name="check"),
+    path("video/check/<slug:check_id>/", check_views.CheckDetailView.as_view(), name="check-detail"),
 ]

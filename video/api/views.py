@@ -13,7 +13,7 @@ from appointments.selectors import appointment_get_for_participant
 from portal.api.idempotency import idempotent
 from portal.api.permissions import IsAuthenticatedWithRoleMFA
 from portal.api.problems import Problem
-from video.api.serializers import GuestForCounsellorOut, GuestIn, GuestOut, RoomTicketOut
+from video.api.serializers import GuestForCounsellorOut, GuestIn, GuestListItemOut, GuestOut, RoomTicketOut
 from video.models import Guest
 from video.selectors import RoomRefused, room_access_for_guest, room_access_for_user, room_check_open
 from video.services import guest_invite, guest_revoke, room_ticket
@@ -73,7 +73,7 @@ class GuestListView(APIView):
     invited; the counsellor invites an interpreter or a person of trust
     (Beistand, §13 SGB X), who gets a link by e-mail valid for this room only."""
 
-    @extend_schema(responses=GuestOut(many=True))
+    @extend_schema(responses=GuestListItemOut(many=True))
     def get(self, request, public_id):
         appointment = _video_appointment_for(request, public_id)
         guests = appointment.video_guests.filter(revoked_at__isnull=True)

@@ -22,21 +22,7 @@
     return h;
   }
 
-  async function listDevices() {
-    var devices = await navigator.mediaDevices.enumerateDevices();
-    [["camera", "videoinput"], ["microphone", "audioinput"]].forEach(function (pair) {
-      var select = $(pair[0]);
-      var current = select.value;
-      select.textContent = "";
-      devices.filter(function (d) { return d.kind === pair[1]; }).forEach(function (d, i) {
-        var option = document.createElement("option");
-        option.value = d.deviceId;
-        option.textContent = d.label || pair[0] + " " + (i + 1);
-        select.appendChild(option);
-      });
-      if (current) { select.value = current; }
-    });
-  }
+  var listDevices = window.videoDevices.list;  // devices.js
 
   function gathered(pc) {
     if (pc.iceGatheringState === "complete") { return Promise.resolve(); }

@@ -59,22 +59,7 @@
 
   // --- Devices ---------------------------------------------------------------------
 
-  async function listDevices() {
-    var devices = await navigator.mediaDevices.enumerateDevices();
-    [["camera", "videoinput"], ["microphone", "audioinput"]].forEach(function (pair) {
-      var select = $(pair[0]);
-      var current = select.value;
-      select.textContent = "";
-      devices.filter(function (d) { return d.kind === pair[1]; }).forEach(function (d, i) {
-        var option = document.createElement("option");
-        option.value = d.deviceId;
-        option.textContent = d.label || (pair[0] === "camera" ? gettext("Camera") : gettext("Microphone")) + " " + (i + 1);
-        select.appendChild(option);
-      });
-      if (current) { select.value = current; }
-      select.disabled = select.options.length === 0;
-    });
-  }
+  var listDevices = window.videoDevices.list;  // devices.js
 
   async function openDevices() {
     var camera = $("camera").value, microphone = $("microphone").value;
