@@ -10,6 +10,7 @@ from channels.layers import get_channel_layer
 from csp.decorators import csp_update
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -155,7 +156,11 @@ def api_forbidden(request, exception=None):
 
 
 def api_bad_request(request, exception=None):
-    if request.path.startswith("/api/"):
+    """400, or 413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django's
+    ``RequestDataTooBig`` reaches here as a ``SuspiciousOperation``)."""
+    if isinstance(exception, RequestDataTooBig):
+        return problem_json_response(status=413, code="payload_too_large", detail=_("The request body is too large."))
+    if request.path.startswith(("/api/", "/_allauth/")):
         return problem_json_response(status=400, code="bad_request", detail=_("Bad request."))
     from django.views.defaults import bad_request
 
