@@ -15,7 +15,9 @@ For each HTTP request with a body it:
    ``X-Session-Token``) and answers 401 without reading the body when nobody is
    logged in;
 4. counts the body as it arrives and answers 413 as soon as the count passes
-   the cap; Django's handler is told the client went away and stops.
+   the cap. A chunked body (no length) is read here up to the cap and handed
+   on with its ``Content-Length``; for a body with a length, Django's handler is
+   told the client went away should the length have lied.
 
 Paths that are not DRF views (allauth's headless API, its pages, the admin,
 health checks) get the cap only: their login and signup need their small bodies.
@@ -33,6 +35,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
+from tempfile import SpooledTemporaryFile
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -62,6 +65,7 @@ PREFLIGHT_MIN_BYTES = 64 * 1024
 UPLOAD_FORM_ALLOWANCE = 1024 * 1024
 
 _BODYLESS = ("GET", "HEAD", "OPTIONS", "TRACE")
+REPLAY_PIECE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -218,14 +222,55 @@ class BodyLimitMiddleware:
                 detail=_("Authentication credentials were not provided."),
                 headers=[(b"www-authenticate", challenge.encode())] if challenge else [],
             )
+        if chunked:
+            return await self._dechunked(scope, receive, send, cap)
         if cap is None:
             return await self.app(scope, receive, send)
         await self.app(scope, *_counting(scope, receive, send, cap))
 
+    async def _dechunked(self, scope, receive, send, cap: int | None) -> None:
+        """A body without a length, read here up to the cap and handed on with
+        the ``Content-Length`` it turned out to have: Django's multipart and
+        DRF's parsers take a body without one for an empty body (a chunked upload
+        was "no file"). Spooled like Django spools bodies: in memory up to
+        ``FILE_UPLOAD_MAX_MEMORY_SIZE``, then an unnamed temporary file."""
+        spool = SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b")
+        try:
+            size = 0
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return  # the client left: nothing to answer
+                body = message.get("body", b"")
+                size += len(body)
+                if cap is not None and size > cap:
+                    return await send_too_large(send, scope)
+                spool.write(body)
+                if not message.get("more_body", False):
+                    break
+            spool.seek(0)
+            headers = [(k, v) for k, v in scope["headers"] if k not in (b"transfer-encoding", b"content-length")]
+            scope = {**scope, "headers": [*headers, (b"content-length", str(size).encode())]}
+            replayed = False
+
+            async def replay():
+                nonlocal replayed
+                if replayed:
+                    return await receive()  # after the body: the disconnect, when it comes
+                piece = spool.read(REPLAY_PIECE)
+                more = spool.tell() < size
+                replayed = not more
+                return {"type": "http.request", "body": piece, "more_body": more}
+
+            await self.app(scope, replay, send)
+        finally:
+            spool.close()
+
 
 def _counting(scope, receive, send, cap: int):
     """``receive`` and ``send`` for the application: the body is counted, and once
-    it passes ``cap`` we answer 413 ourselves and tell the application the client left."""
+    it passes ``cap`` (a length that lied) we answer 413 ourselves and tell the
+    application the client left."""
     state = {"received": 0, "answered": False, "started": False}
 
     async def limited_receive():
