@@ -98,7 +98,7 @@ def _recv(sock: socket.socket, deadline: float) -> bytes:
     sock.settimeout(max(0.05, deadline - time.monotonic()))
     try:
         return sock.recv(PIECE)
-    except (ConnectionResetError, TimeoutError, socket.timeout):
+    except (ConnectionResetError, TimeoutError):
         return b""
 
 

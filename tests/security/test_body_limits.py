@@ -59,7 +59,11 @@ def draft(server, citizen):
     _user, headers = citizen
     JobcenterFactory()  # the one Jobcenter: a new draft belongs to it
     response = rawhttp.send(
-        server.port, "POST", "/api/v1/applications/", headers={**headers, "Content-Type": "application/json"}, body=b"{}"
+        server.port,
+        "POST",
+        "/api/v1/applications/",
+        headers={**headers, "Content-Type": "application/json"},
+        body=b"{}",
     )
     assert response.status == 201, server.output()
     return response.json()["id"]
@@ -99,7 +103,11 @@ def _temp_folder_stays_empty(server_tmp):
 
 def test_it_refuses_an_anonymous_upload_before_reading_its_body(server, draft):
     result = rawhttp.stream(
-        server.port, "POST", UPLOADS.format(draft), total=FLOOD, headers={"Content-Type": "multipart/form-data; boundary=x"}
+        server.port,
+        "POST",
+        UPLOADS.format(draft),
+        total=FLOOD,
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
     )
 
     body = assert_problem(result.response, 401, "not_authenticated")
@@ -184,10 +192,17 @@ def test_it_still_takes_a_chunked_upload_under_the_cap(server, citizen, draft):
     """A body without a length is handed to Django with the length it turned out to have."""
     _user, headers = citizen
     pdf = PDF_BYTES + b"%" * (UPLOAD_CAP // 2)
-    body, content_type = rawhttp.multipart({"checklist_key": "other"}, {"file": ("Mietvertrag.pdf", pdf, "application/pdf")})
+    body, content_type = rawhttp.multipart(
+        {"checklist_key": "other"}, {"file": ("Mietvertrag.pdf", pdf, "application/pdf")}
+    )
 
     response = rawhttp.send(
-        server.port, "POST", UPLOADS.format(draft), headers={**headers, "Content-Type": content_type}, body=body, chunked=True
+        server.port,
+        "POST",
+        UPLOADS.format(draft),
+        headers={**headers, "Content-Type": content_type},
+        body=body,
+        chunked=True,
     )
 
     assert response.status == 201, response.body[:500]
