@@ -97,16 +97,17 @@ def _route_of_view(func, method: str) -> Route:
     if not (isinstance(view_class, type) and issubclass(view_class, APIView)):
         return Route()
     upload = any(issubclass(parser, (MultiPartParser, FileUploadParser)) for parser in view_class.parser_classes)
-    return Route(upload=upload, view_class=view_class, public=_lets_anonymous_in(view_class, method))
+    public = _lets_anonymous_in(view_class, getattr(func, "initkwargs", None) or {}, method)
+    return Route(upload=upload, view_class=view_class, public=public)
 
 
-def _lets_anonymous_in(view_class: type[APIView], method: str) -> bool:
+def _lets_anonymous_in(view_class: type[APIView], initkwargs: dict, method: str) -> bool:
     """The view's own permissions, asked for an anonymous caller (no database)."""
     django_request = HttpRequest()
     django_request.method = method
     request = Request(django_request)
     request.user = AnonymousUser()
-    view = view_class()
+    view = view_class(**initkwargs)
     view.request, view.args, view.kwargs, view.format_kwarg = request, (), {}, None
     try:
         return all(permission.has_permission(request, view) for permission in view.get_permissions())

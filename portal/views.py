@@ -15,6 +15,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from portal.api.problems import problem_json_response
 
@@ -165,6 +166,12 @@ def api_bad_request(request, exception=None):
     from django.views.defaults import bad_request
 
     return bad_request(request, exception)
+
+
+@csrf_exempt
+def not_offered(request, *args, **kwargs):
+    """404 for an endpoint a library brings that the portal does not offer."""
+    return problem_json_response(status=404, code="not_found", detail=_("Not found."))
 
 
 def home(request):

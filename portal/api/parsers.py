@@ -86,9 +86,29 @@ def loads_strict(body: bytes) -> Any:
         raise too_deep_error()
     text = body.decode("utf-8")  # strict: invalid UTF-8 is not JSON (RFC 8259, 8.1)
     try:
-        return json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+        data = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
     except RecursionError:  # unreachable after the scan; never a 500 if it is reached
         raise too_deep_error() from None
+    if _SURROGATE_ESCAPE.search(body):
+        _refuse_lone_surrogates(data)
+    return data
+
+
+# "\ud800".."\udfff": only an escape can put a UTF-16 surrogate into a parsed string.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(data: Any) -> None:
+    """A lone surrogate (``"\\ud800"``) is valid JSON syntax but no character: it
+    cannot be encoded as UTF-8, so PostgreSQL, the PDF and every e-mail would fail
+    on it later (a 500). Pairs are decoded to one character by json already."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise JSONStructureError(
+            "json_invalid_unicode",
+            _("The JSON body contains an escaped UTF-16 surrogate that is not part of a pair."),
+        ) from None
 
 
 def too_deep_error() -> JSONStructureError:

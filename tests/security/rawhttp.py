@@ -172,10 +172,10 @@ def send(
     headers: dict[str, str] | None = None,
     body: bytes = b"",
     chunked: bool = False,
-    raw_head: bytes | None = None,
     timeout: float = 20,
 ) -> RawResponse | None:
-    """One whole request (``raw_head`` replaces the generated head, for lying lengths)."""
+    """One whole request. The body goes out in pieces, and sending stops when the
+    server answers early (413, 401): writing on would only get the answer reset."""
     headers = dict(headers or {})
     if chunked:
         headers["Transfer-Encoding"] = "chunked"
@@ -186,7 +186,11 @@ def send(
     sock = connect(port, timeout)
     try:
         try:
-            sock.sendall((raw_head or head(method, path, headers)) + payload)
+            sock.sendall(head(method, path, headers))
+            for start in range(0, len(payload), PIECE):
+                if _readable(sock):
+                    break
+                sock.sendall(payload[start : start + PIECE])
         except (BrokenPipeError, ConnectionResetError):
             pass
         return read_response(sock, timeout)
