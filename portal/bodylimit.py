@@ -48,6 +48,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import FileUploadParser, MultiPartParser
 from rest_framework.request import Request
@@ -220,7 +221,7 @@ class BodyLimitMiddleware:
                 scope,
                 status=401,
                 code="not_authenticated",
-                detail=_("Authentication credentials were not provided."),
+                detail=gettext_lazy("Authentication credentials were not provided."),
                 headers=[(b"www-authenticate", challenge.encode())] if challenge else [],
             )
         if chunked:

@@ -148,4 +148,4 @@ class StrictJSONParser(JSONParser):
         except JSONStructureError as error:
             raise structure_problem(error) from None
         except ValueError as error:
-            raise ParseError(_("JSON parse error - %(error)s") % {"error": str(error)[:200]}) from None
+            raise ParseError(_("JSON parse error - %(detail)s") % {"detail": str(error)[:200]}) from None
