@@ -65,7 +65,6 @@ PREFLIGHT_MIN_BYTES = 64 * 1024
 # The form fields and multipart framing around an uploaded file.
 UPLOAD_FORM_ALLOWANCE = 1024 * 1024
 
-_BODYLESS = ("GET", "HEAD", "OPTIONS", "TRACE")
 REPLAY_PIECE = 64 * 1024
 
 
@@ -194,7 +193,7 @@ class BodyLimitMiddleware:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["method"] in _BODYLESS:
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers", ()))
         chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()

@@ -9,6 +9,9 @@ win silently: two values for ``iban`` in one request are a client error, and a
 proxy or log that reads the first one must never see other data than the
 service stored.
 
+Lists are bounded too (``MAX_JSON_ARRAY_ITEMS``): DRF validates every item of a
+list before it counts them.
+
 ``loads_strict`` is the one parser; ``StrictJSONParser`` (DRF's default
 parser, settings ``REST_FRAMEWORK``) and ``portal.middleware.RequestBodyMiddleware``
 (every other view, allauth's included) both use it.
@@ -31,6 +34,11 @@ from portal.api.problems import Problem
 # Deeper than any request of the API (an application's household is 3 levels);
 # far below Python's recursion limit (1000), which json would hit first.
 MAX_JSON_DEPTH = 64
+
+# No request of the API carries a list this long (the longest: 500 availability
+# exceptions). DRF's ListField validates every item before it checks max_length, so
+# 50,000 items cost 150,000 validation errors and half a minute of CPU.
+MAX_JSON_ARRAY_ITEMS = 1000
 
 # A complete JSON string (the unrolled form never backtracks), so brackets
 # inside strings are not counted.
@@ -91,7 +99,24 @@ def loads_strict(body: bytes) -> Any:
         raise too_deep_error() from None
     if _SURROGATE_ESCAPE.search(body):
         _refuse_lone_surrogates(data)
+    if body.count(b",") >= MAX_JSON_ARRAY_ITEMS and _longest_array(data) > MAX_JSON_ARRAY_ITEMS:
+        raise JSONStructureError(
+            "json_too_many_items",
+            _("A list in the JSON body has more than %(limit)d items.") % {"limit": MAX_JSON_ARRAY_ITEMS},
+        )
     return data
+
+
+def _longest_array(data: Any) -> int:
+    longest, stack = 0, [data]
+    while stack:  # no recursion: the depth is bounded, but a loop needs no bound at all
+        value = stack.pop()
+        if isinstance(value, list):
+            longest = max(longest, len(value))
+            stack.extend(v for v in value if isinstance(v, (list, dict)))
+        elif isinstance(value, dict):
+            stack.extend(v for v in value.values() if isinstance(v, (list, dict)))
+    return longest
 
 
 # "\ud800".."\udfff": only an escape can put a UTF-16 surrogate into a parsed string.

@@ -165,10 +165,11 @@ def test_it_stops_a_chunked_upload_at_the_upload_cap_without_spooling_it(server,
     assert seen_open == []  # half-way, nothing of the body was in the temporary folder
 
 
-def test_it_stops_a_chunked_json_body_at_the_data_cap(server, citizen):
+@pytest.mark.parametrize("method", ["PATCH", "GET"])  # a body where none belongs is capped too
+def test_it_stops_a_chunked_json_body_at_the_data_cap(server, citizen, method):
     _user, headers = citizen
     result = rawhttp.stream(
-        server.port, "PATCH", "/api/v1/me/", total=FLOOD, headers={**headers, "Content-Type": "application/json"}
+        server.port, method, "/api/v1/me/", total=FLOOD, headers={**headers, "Content-Type": "application/json"}
     )
 
     assert_problem(result.response, 413, "payload_too_large")

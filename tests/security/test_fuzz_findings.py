@@ -88,3 +88,20 @@ def test_it_answers_404_for_allauths_phone_endpoint(citizen, client_kind):
         )
         assert response.status_code == 404, response.content
         assert response["Content-Type"] == "application/problem+json"
+
+
+def test_it_refuses_a_list_of_50000_items_before_drf_validates_each(api_for):
+    """``make fuzz``'s structural layer found it: DRF's ListField validates every
+    item before it checks ``max_length``, so 50,000 items in the counsellor's
+    availability cost 150,000 validation errors and 20-30 s of CPU per request."""
+    import time
+
+    from tests.factories import UserFactory
+
+    counsellor = api_for(UserFactory(counsellor=True))
+    body = b'{"rules": [' + b"0," * 50_000 + b'0], "exceptions": [], "languages": ["de"]}'
+    started = time.monotonic()
+    response = counsellor.generic("PUT", "/api/v1/counsellor/availability/", body, content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["code"] == "json_too_many_items"
+    assert time.monotonic() - started < 5

@@ -67,6 +67,15 @@ def test_it_counts_depth_outside_strings_only():
     assert json_too_deep(DEEP_OBJECT)
 
 
+def test_it_refuses_a_list_longer_than_the_limit_however_deep():
+    from portal.api.parsers import MAX_JSON_ARRAY_ITEMS
+
+    fine = json.dumps({"a": [[0] * MAX_JSON_ARRAY_ITEMS]}).encode()
+    assert loads_strict(fine) == {"a": [[0] * MAX_JSON_ARRAY_ITEMS]}
+    with pytest.raises(ValueError, match=str(MAX_JSON_ARRAY_ITEMS)):
+        loads_strict(json.dumps({"a": [{"b": [0] * (MAX_JSON_ARRAY_ITEMS + 1)}]}).encode())
+
+
 def test_it_refuses_a_duplicate_key_and_keeps_an_ordinary_body():
     assert loads_strict(b'{"a": {"b": [1, 2]}, "c": null}') == {"a": {"b": [1, 2]}, "c": None}
     with pytest.raises(ValueError, match="email"):
