@@ -61,7 +61,11 @@ def _streaming_request_class():
         _paused = False
 
         def gotLength(self, length):
-            if length == 0 or self.requestHeaders.hasHeader(b"upgrade"):
+            if (
+                length == 0
+                or self.requestHeaders.hasHeader(b"upgrade")
+                or not hasattr(self.channel, "_command")  # HTTP/2 streams: daphne's own way
+            ):
                 return super().gotLength(length)
             self._streaming = True
             self.content = _StreamedBody()

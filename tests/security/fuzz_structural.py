@@ -74,7 +74,10 @@ class Report:
         return len(self.failures)
 
     def summary(self) -> str:
-        lines = [f"{self.sent} structural requests, {self.server_errors} answers of 5xx"]
+        lines = [
+            f"{self.sent} structural requests, {self.server_errors} answers of 5xx "
+            "(598: no answer within the timeout or closed without one; 599: no connection)"
+        ]
         lines += [
             f"  {role} {method} {path} [{case}] -> {status}" for role, method, path, case, status in self.failures[:50]
         ]
