@@ -56,7 +56,7 @@ bench: $(VENV)/.dev-installed
 
 FUZZ_EXAMPLES ?= 200
 FUZZ_ARGS ?=
-## make fuzz: a long schemathesis run (citizen, counsellor, staff with MFA; stateful links) against a portal on a database of its own; prints the number of generated requests.
+## make fuzz: a long schemathesis run (citizen, counsellor, staff with MFA; stateful links) and the structural layer (deep, huge, truncated, chunked bodies, wrong content types, invalid UTF-8, duplicate keys; anonymous too) against a portal on a database of its own; prints the number of requests and of 5xx answers.
 fuzz: $(VENV)/.dev-installed
 	$(PY) -m tests.security.fuzz --max-examples $(FUZZ_EXAMPLES) $(FUZZ_ARGS)
 

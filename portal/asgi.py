@@ -9,6 +9,13 @@ from django.core.asgi import get_asgi_application
 
 django_asgi_app = get_asgi_application()
 
+from portal import daphne_streaming  # noqa: E402
+from portal.bodylimit import BodyLimitMiddleware  # noqa: E402
+
+# Bodies capped while they stream, strangers refused before theirs (portal/bodylimit.py);
+# daphne made to stream them (portal/daphne_streaming.py).
+daphne_streaming.install()
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
@@ -36,7 +43,7 @@ hook_daphne_shutdown()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimitMiddleware(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
         "lifespan": lifespan,
     }

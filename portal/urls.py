@@ -27,6 +27,9 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # allauth's headless API always has phone endpoints; the portal keeps no phone
+    # numbers and its adapter none either (they were a 500: NotImplementedError).
+    re_path(r"^_allauth/(?:browser|app)/v1/account/phone$", views.not_offered),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("", include("video.urls")),

@@ -10,10 +10,12 @@ from channels.layers import get_channel_layer
 from csp.decorators import csp_update
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from portal.api.problems import problem_json_response
 
@@ -155,11 +157,21 @@ def api_forbidden(request, exception=None):
 
 
 def api_bad_request(request, exception=None):
-    if request.path.startswith("/api/"):
+    """400, or 413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django's
+    ``RequestDataTooBig`` reaches here as a ``SuspiciousOperation``)."""
+    if isinstance(exception, RequestDataTooBig):
+        return problem_json_response(status=413, code="payload_too_large", detail=_("The request body is too large."))
+    if request.path.startswith(("/api/", "/_allauth/")):
         return problem_json_response(status=400, code="bad_request", detail=_("Bad request."))
     from django.views.defaults import bad_request
 
     return bad_request(request, exception)
+
+
+@csrf_exempt
+def not_offered(request, *args, **kwargs):
+    """404 for an endpoint a library brings that the portal does not offer."""
+    return problem_json_response(status=404, code="not_found", detail=_("Not found."))
 
 
 def home(request):

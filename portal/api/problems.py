@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
@@ -138,7 +138,16 @@ def problem_json_response(*, status: int, code: str, detail: str, **kw: Any) -> 
 
 def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: every error becomes a problem body."""
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE: the client's, so 413.
+        exc = Problem(status=413, code="payload_too_large", detail=_("The request body is too large."))
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = Problem(status=400, code="too_many_fields", detail=_("The request has too many fields."))
+    elif isinstance(exc, RecursionError):
+        # A parser that recursed once per level of a nested body (portal/api/parsers.py
+        # refuses those before parsing; this is the net below it).
+        exc = Problem(status=400, code="json_too_deep", detail=_("The request body is nested too deeply."))
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -1,7 +1,8 @@
 """``make fuzz``: a long schemathesis run against the portal, as citizen,
-counsellor and staff (with the second factor).
+counsellor and staff (with the second factor), and the structural layer.
 
     python -m tests.security.fuzz [--max-examples 200] [--max-time 600] [--role citizen]
+                                  [--layer schema|structural|both]
 
 1. Start a database of its own: a throwaway PostgreSQL (like production) when
    its server binaries are installed, else a SQLite file in a temporary folder,
@@ -10,8 +11,12 @@ counsellor and staff (with the second factor).
 2. Serve the portal with daphne on a free port (DEBUG off).
 3. Run ``st run`` per role: all phases (examples, coverage, fuzzing, stateful
    links), checks not_a_server_error, response_schema_conformance, ignored_auth.
-4. Print per role the number of generated requests and the failures; exit 1
-   if any role failed.
+4. Send the structural layer (tests/security/fuzz_structural.py) through raw
+   sockets: every case at every operation of the schema and of allauth's
+   headless API, chunked as well, as anonymous, citizen, counsellor and staff.
+5. Print per role the number of generated requests and the failures, and the
+   number of structural requests and of their 5xx answers; exit 1 if any role
+   failed or any structural answer was a 5xx.
 
 The bounded run inside ``make test`` is tests/security/test_fuzz.py.
 """
@@ -46,6 +51,15 @@ users = {
     "staff": UserFactory(staff=True, jobcenter=jobcenter, email="fuzz-staff@example.org"),
 }
 print("TOKENS=" + json.dumps({role: session_headers(user)["X-Session-Token"] for role, user in users.items()}))
+from tests.applications.factories import ApplicationFactory as DraftFactory
+from tests.casework.factories import ApplicationFactory as CaseFactory
+draft = DraftFactory(applicant=users["citizen"], jobcenter=jobcenter)
+case = CaseFactory(jobcenter=jobcenter)
+print("IDS=" + json.dumps({
+    "citizen": {"application_id": str(draft.public_id)},
+    "staff": {"application_id": str(case.public_id)},
+    "counsellor": {},
+}))
 """
 
 
@@ -55,6 +69,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-time", type=int, default=0, help="seconds per role (0: no time budget)")
     parser.add_argument("--role", choices=ROLES, action="append", help="only these roles (repeatable)")
     parser.add_argument("--workers", default="2")
+    parser.add_argument("--layer", choices=("schema", "structural", "both"), default="both")
     return parser.parse_args(argv)
 
 
@@ -86,11 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         log("migrating and seeding")
         output = prepare_database(env, _USERS)
         tokens = json.loads(output.split("TOKENS=", 1)[1].splitlines()[0])
+        ids = json.loads(output.split("IDS=", 1)[1].splitlines()[0])
         portal = Portal(env=env, log=workdir / "daphne.log").start()
         log(f"portal on http://127.0.0.1:{portal.port}/ (log: {workdir / 'daphne.log'})")
 
         totals: dict[str, tuple[int | None, int]] = {}
-        for role in args.role or ROLES:
+        for role in (args.role or ROLES) if args.layer != "structural" else ():
             command = [
                 str(Path(sys.executable).parent / "st"),
                 "run",
@@ -136,6 +152,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {role:<11} {count if count is not None else '?':>8} requests generated   {'ok' if code == 0 else 'FAILED'}"
             )
         print(f"  {'total':<11} {sum(c or 0 for c, _ in totals.values()):>8} requests generated")
+        if args.layer != "schema":
+            roles = {"anonymous": ({}, {})} | {
+                role: ({"X-Session-Token": tokens[role]}, ids[role]) for role in args.role or ROLES
+            }
+            report = structural(portal.port, roles)
+            print("\nStructural layer")
+            print("  " + report.summary().replace("\n", "\n  "))
+            failed = failed or report.server_errors > 0
     finally:
         if portal is not None:
             portal.stop()
@@ -146,6 +170,32 @@ def main(argv: list[str] | None = None) -> int:
     if not failed:
         shutil.rmtree(workdir, ignore_errors=True)
     return 1 if failed else 0
+
+
+def structural(port: int, roles: dict):
+    """Every structural case, chunked too, at every operation, as every role."""
+    import urllib.request
+
+    from tests.security.fuzz_structural import operations, run, socket_transport
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def schema(path: str) -> dict:
+        with opener.open(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            return json.loads(response.read())
+
+    ops = operations(schema("/api/v1/schema/?format=json")) + operations(schema("/_allauth/openapi.json"))
+    log(f"structural layer: {len(ops)} operations, roles {', '.join(roles)}")
+    started = time.monotonic()
+    report = run(
+        socket_transport(port),
+        ops,
+        roles,
+        chunked=True,
+        progress=lambda r: log(f"  {r.sent} sent, {r.server_errors} answers of 5xx"),
+    )
+    log(f"structural layer: {time.monotonic() - started:.0f} s")
+    return report
 
 
 if __name__ == "__main__":

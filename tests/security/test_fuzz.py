@@ -10,6 +10,7 @@ through Django's WSGI handler, on the test database.
 from __future__ import annotations
 
 import os
+import zlib
 
 import pytest
 import schemathesis
@@ -89,3 +90,68 @@ def test_it_holds_to_its_schema_for_staff_with_mfa(case, staff_headers):
 @pytest.mark.django_db
 def test_it_holds_to_its_schema_for_a_counsellor_with_mfa(case, counsellor_headers):
     case.call_and_validate(headers=counsellor_headers, checks=CHECKS)
+
+
+# --- the structural layer (tests/security/fuzz_structural.py) ---------------------------------
+# Every operation of the API schema and of allauth's headless API, with bodies the
+# schema cannot describe, as anonymous, citizen and staff: no answer may be a 5xx.
+# In-process (no chunking through the test client; ``make fuzz`` sends chunked bodies too).
+
+
+def _structural_roles():
+    from tests.applications.factories import ApplicationFactory as DraftFactory
+    from tests.appointments.factories import AppointmentFactory
+    from tests.casework.factories import ApplicationFactory as CaseFactory
+
+    citizen = UserFactory(citizen=True)
+    staff = UserFactory(staff=True)
+    UserFactory(team_lead=True, jobcenter=staff.jobcenter)
+    draft = DraftFactory(applicant=citizen)
+    case = CaseFactory(jobcenter=staff.jobcenter)
+    appointment = AppointmentFactory(citizen=citizen)
+    return {
+        "anonymous": ({}, {}),
+        "citizen": (
+            session_headers(citizen),
+            {"application_id": str(draft.public_id), "public_id": str(appointment.public_id)},
+        ),
+        "staff": (session_headers(staff), {"application_id": str(case.public_id)}),
+    }
+
+
+def _structural_operations():
+    from django.test import Client
+
+    from tests.security.fuzz_structural import operations
+
+    client = Client()
+    api = client.get("/api/v1/schema/", {"format": "json"}).json()
+    allauth = client.get("/_allauth/openapi.json").json()
+    return operations(api) + operations(allauth)
+
+
+def _turn(operation, case, roles: int) -> int:
+    """Which role sends this case at this operation (stable from run to run)."""
+    return zlib.crc32(f"{operation}|{case.name}".encode()) % roles
+
+
+@pytest.mark.django_db
+def test_it_never_answers_5xx_to_a_hostile_structure():
+    """Bounded: every case at every operation once, the role taking turns (the long
+    run in ``make fuzz`` sends each case as each role, and chunked)."""
+    from django.test import Client
+
+    from tests.security.fuzz_structural import QUICK_VALUES, client_transport, run
+
+    roles = _structural_roles()
+    names = list(roles)
+    client = Client(raise_request_exception=False)
+    report = run(
+        client_transport(client),
+        _structural_operations(),
+        roles,
+        values=QUICK_VALUES,
+        select=lambda role, op, case: role == names[_turn(op, case, len(names))],
+    )
+    assert report.sent > 1000
+    assert report.server_errors == 0, report.summary()
