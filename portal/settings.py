@@ -231,6 +231,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Jobcenter digital"
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("browser", "app")
+# data.user.id is the public UUID, not the integer primary key (portal/headless.py).
+HEADLESS_ADAPTER = "portal.headless.PortalHeadlessAdapter"
 # App tokens end like browser sessions: idle timeout for staff, deactivated accounts.
 HEADLESS_TOKEN_STRATEGY = "portal.sessions.PortalSessionTokenStrategy"  # noqa: S105 (a class path)
 # No single-page frontend of our own yet: links in e-mails lead to allauth's
