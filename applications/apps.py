@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import datetime
 
 from django.apps import AppConfig
@@ -19,3 +20,9 @@ class ApplicationsConfig(AppConfig):
         from applications.export import applications_personal_data
 
         return applications_personal_data(user)
+
+    def readiness_checks(self) -> dict[str, Callable[[], str]]:
+        """Checks ``/readyz`` runs (portal/views.py): the virus scanner uploads depend on."""
+        from applications.files import virus_scanner_status
+
+        return {"virus_scanner": virus_scanner_status}

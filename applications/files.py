@@ -327,6 +327,22 @@ def clamd_client() -> clamdpy.ClamdNetworkSocket:
     return clamdpy.ClamdUnixSocket(path=address.removeprefix("unix://"), timeout=timeout)
 
 
+# /readyz must answer within its own bound even when clamd hangs.
+READY_TIMEOUT = 2.0
+
+
+def virus_scanner_status() -> str:
+    """``"off"`` when scanning is switched off, ``"ok"`` when clamd answers PING; raises otherwise."""
+    if not app_settings.VIRUS_SCAN:
+        return "off"
+    client = clamd_client()
+    client.timeout = min(client.timeout or READY_TIMEOUT, READY_TIMEOUT)
+    answer = client.ping()
+    if answer.strip() != "PONG":
+        raise RuntimeError(f"clamd answered {answer[:40]!r} to PING")
+    return "ok"
+
+
 def virus_scan(upload: UploadedFile) -> None:
     """Stream the upload to clamd (INSTREAM). Refuse a finding (422); refuse the
     upload when clamd cannot give a verdict (503): never store a file unscanned."""

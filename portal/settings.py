@@ -8,6 +8,7 @@ Production (``DEBUG`` off) must say what it wants: a missing ``SECRET_KEY``,
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -313,6 +314,37 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Virus scanning of uploads (applications/files.py) -------------------------
+# UPLOAD_VIRUS_SCAN=clamd: every upload goes to clamd (Debian clamav-daemon) before it
+# is stored; a clamd that does not answer refuses uploads (503, fail closed) and /readyz
+# reports it. UPLOAD_VIRUS_SCAN=off: uploads are stored unscanned. Production must say
+# which: forgetting the scanner must stop the start, not quietly switch scanning off.
+if env_str("APPLICATION_VIRUS_SCAN", default=""):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("APPLICATION_VIRUS_SCAN was replaced by UPLOAD_VIRUS_SCAN=clamd (scan) or =off.")
+if not DEBUG and not env_str("UPLOAD_VIRUS_SCAN", default=""):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "UPLOAD_VIRUS_SCAN is required when DEBUG is off: set UPLOAD_VIRUS_SCAN=clamd to scan every upload "
+        "with clamd at APPLICATION_CLAMD_ADDRESS (default /run/clamav/clamd.ctl), or UPLOAD_VIRUS_SCAN=off "
+        "to store uploads unscanned on purpose."
+    )
+UPLOAD_VIRUS_SCAN = env_choice("UPLOAD_VIRUS_SCAN", choices=("clamd", "off"), default="off")
+APPLICATION_VIRUS_SCAN = UPLOAD_VIRUS_SCAN == "clamd"
+# A Unix socket path (clamd's LocalSocket) or tcp://host:port (TCPSocket, TCPAddr).
+APPLICATION_CLAMD_ADDRESS = env_str("APPLICATION_CLAMD_ADDRESS", default="/run/clamav/clamd.ctl")
+if not (
+    APPLICATION_CLAMD_ADDRESS.startswith("/")
+    or re.fullmatch(r"tcp://(\[[0-9a-fA-F:]+\]|[^:/\[\]]+):\d+", APPLICATION_CLAMD_ADDRESS)
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"APPLICATION_CLAMD_ADDRESS={APPLICATION_CLAMD_ADDRESS!r} is neither a socket path nor tcp://host:port."
+    )
 
 # --- E-mail -------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="no-reply@jobcenter-digital.example")
