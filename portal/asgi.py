@@ -12,8 +12,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.security.websocket import OriginValidator  # noqa: E402
 
+from portal.origins import websocket_origins  # noqa: E402
 from video.check import checks  # noqa: E402
 from video.consumers import room_sockets_close  # noqa: E402
 from video.routing import websocket_urlpatterns  # noqa: E402
@@ -37,7 +38,8 @@ async def lifespan(scope, receive, send) -> None:
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Scheme, host and port of the Origin must be one of the portal's own (portal/origins.py).
+        "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), websocket_origins()),
         "lifespan": lifespan,
     }
 )

@@ -228,7 +228,8 @@ class Portal:
                 "portal.asgi:application",
             ],
             cwd=ROOT,
-            env=self.env,
+            # Its own origin, for the WebSocket origin check (portal/origins.py).
+            env={"CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{self.port}", **self.env},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
