@@ -15,15 +15,17 @@ $(PY):
 
 # The runtime comes from requirements.lock (every package pinned, with its hashes):
 # requirements.txt is the human list, `make lock` turns it into the lock file.
-# pip checks hashes all-or-nothing per call, so the dev tools (no hashes) are a
-# second call, constrained to the locked versions so they cannot move a runtime pin.
+# pip checks hashes all-or-nothing per call (a constraint with a hash switches it on
+# too), so the dev tools (no hashes) are a second call, constrained to the locked
+# versions without their hashes so that they cannot move a runtime pin.
 $(VENV)/.run-installed: requirements.lock | $(PY)
 	$(PIP) install --quiet --require-hashes -r requirements.lock
 	touch $@
 
 $(VENV)/.dev-installed: requirements.lock requirements-dev.txt | $(PY)
 	$(PIP) install --quiet --require-hashes -r requirements.lock
-	$(PIP) install --quiet -r requirements-dev.txt -c requirements.lock
+	sed -n 's/^\([A-Za-z0-9][^ ]*==[^ ]*\).*/\1/p' requirements.lock > $(VENV)/locked-versions.txt
+	$(PIP) install --quiet -r requirements-dev.txt -c $(VENV)/locked-versions.txt
 	touch $(VENV)/.run-installed $@
 
 ## make run: install, migrate, load demo data, serve HTTP + WebSocket on 127.0.0.1:8000 (daphne) with a task worker.
