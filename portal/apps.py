@@ -7,6 +7,13 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
 
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from portal.database import bound_new_connection
+
+        connection_created.connect(bound_new_connection, dispatch_uid="portal.database.bound_new_connection")
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False  # named explicitly in INSTALLED_APPS

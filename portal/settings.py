@@ -119,11 +119,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    # A live server cancels a statement after DB_STATEMENT_TIMEOUT seconds; a server that
+    # does not answer at all is given up after DB_QUERY_DEADLINE (portal/database.py).
+    # Both end as 503 for the request, and free its thread. 0 switches either off.
+    DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 30, minimum=0)
+    DB_QUERY_DEADLINE = env_int(
+        "DB_QUERY_DEADLINE", DB_STATEMENT_TIMEOUT + 5 if DB_STATEMENT_TIMEOUT else 60, minimum=0
+    )
+    if DB_STATEMENT_TIMEOUT:
+        _options = DATABASES["default"]["OPTIONS"].get("options", "")
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"{_options} -c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}".strip()
+        )
     # A pool of open connections per process (psycopg_pool) instead of a new connection,
     # a forked PostgreSQL backend, per request: see docs/benchmarks.md, "The claim row".
     DB_POOL = env_bool("DB_POOL", default=True)
     if DB_POOL:
         from django.core.exceptions import ImproperlyConfigured
+
+        from portal.database import bounded_connection_class
 
         if DATABASES["default"]["CONN_MAX_AGE"]:
             raise ImproperlyConfigured("DB_CONN_MAX_AGE must be 0 with DB_POOL (the pool keeps the connections).")
@@ -146,6 +160,8 @@ else:
             # minutes connects again within seconds of it coming back, not minutes.
             "reconnect_timeout": 10,
             "name": "portal",
+            # Its connections (and its health check) give up on a server that hangs.
+            "connection_class": bounded_connection_class(DB_QUERY_DEADLINE),
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
