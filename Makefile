@@ -22,7 +22,7 @@ $(VENV)/.run-installed: requirements.lock | $(PY)
 	$(PIP) install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev-installed: requirements.lock requirements-dev.txt | $(PY)
+$(VENV)/.dev-installed: requirements.lock requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install --quiet --require-hashes -r requirements.lock
 	sed -n 's/^\([A-Za-z0-9][^ ]*==[^ ]*\).*/\1/p' requirements.lock > $(VENV)/locked-versions.txt
 	$(PIP) install --quiet -r requirements-dev.txt -c $(VENV)/locked-versions.txt
