@@ -14,6 +14,7 @@ too); connections made without the pool get it on creation.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import psycopg
@@ -39,6 +40,7 @@ class BoundedConnection(psycopg.Connection):
             raise psycopg.OperationalError(f"PostgreSQL did not answer within {self.deadline} s") from None
 
 
+@functools.cache  # one class per deadline, not one per connection
 def bounded_connection_class(deadline: float) -> type[psycopg.Connection]:
     """The connection class for ``deadline`` seconds (0: psycopg's own, unbounded)."""
     if not deadline:
