@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+from urllib.parse import urlparse
 
 import pytest
+from channels.security.websocket import OriginValidator
 from django.contrib.auth.models import Group
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from portal.constants import Role
+from portal.origins import websocket_origins
 from tests.video.factories import VideoAppointmentFactory
 from tests.video.servers import Daphne, free_port, get_json, session_cookie_for
 
@@ -90,3 +93,25 @@ def test_it_refuses_any_other_origin(server, ticket, origin):
 
     assert status == 403
     assert welcome is None
+
+
+@pytest.mark.parametrize(
+    "origin, accepted",
+    [
+        ("https://portal.jobcenter.example", True),
+        ("https://portal.jobcenter.example:443", True),
+        ("https://portal.jobcenter.example:8443", False),
+        ("http://portal.jobcenter.example", False),
+        ("https://video.kl.jobcenter.example", True),  # the trusted wildcard
+        ("http://video.kl.jobcenter.example", False),
+        ("https://jobcenter.example.evil.example", False),
+    ],
+)
+def test_it_reads_the_public_origins_from_the_settings(settings, origin, accepted):
+    settings.PUBLIC_BASE_URL = "https://portal.jobcenter.example/portal/"
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.kl.jobcenter.example"]
+
+    validator = OriginValidator(None, websocket_origins())
+
+    assert websocket_origins() == ["https://portal.jobcenter.example", "https://.kl.jobcenter.example"]
+    assert validator.valid_origin(urlparse(origin)) is accepted
