@@ -10,18 +10,25 @@ PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 RUN_ENV = DEBUG=true PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench fuzz soak clean
+.PHONY: run test lint format bench fuzz soak lock sbom audit clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.run-installed: requirements.txt | $(PY)
-	$(PIP) install --quiet -r requirements.txt
+# The runtime comes from requirements.lock (every package pinned, with its hashes):
+# requirements.txt is the human list, `make lock` turns it into the lock file.
+# pip checks hashes all-or-nothing per call (a constraint with a hash switches it on
+# too), so the dev tools (no hashes) are a second call, constrained to the locked
+# versions without their hashes so that they cannot move a runtime pin.
+$(VENV)/.run-installed: requirements.lock | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
-	$(PIP) install --quiet -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements.lock requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements.lock
+	sed -n 's/^\([A-Za-z0-9][^ ]*==[^ ]*\).*/\1/p' requirements.lock > $(VENV)/locked-versions.txt
+	$(PIP) install --quiet -r requirements-dev.txt -c $(VENV)/locked-versions.txt
 	touch $(VENV)/.run-installed $@
 
 ## make run: install, migrate, load demo data, serve HTTP + WebSocket on 127.0.0.1:8000 (daphne) with a task worker.
@@ -66,6 +73,24 @@ SOAK_ARGS ?=
 ## make soak: a mixed load (booking, applying, claiming and deciding, video signalling) for SOAK_MINUTES at SOAK_RATE requests/s on PostgreSQL and Redis of its own; p50/p99 per endpoint, then checks in the database: zero 5xx, nothing lost or duplicated.
 soak: $(VENV)/.dev-installed
 	$(PY) -m tests.security.soak --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE) $(SOAK_ARGS)
+
+LOCK_ARGS ?=
+## make lock: pin requirements.txt, with hashes, into requirements.lock (keeps existing pins; LOCK_ARGS=--upgrade moves them).
+lock: $(VENV)/.dev-installed
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock $(LOCK_ARGS) requirements.txt
+
+SBOM ?= var/sbom.cdx.json
+## make sbom: a CycloneDX (JSON) SBOM of the runtime requirements as locked, with their hashes, in $(SBOM).
+sbom: $(VENV)/.dev-installed
+	@mkdir -p $(dir $(SBOM))
+	$(VENV)/bin/cyclonedx-py requirements --output-reproducible --of JSON -o $(SBOM) requirements.lock
+	@echo "SBOM written to $(SBOM)"
+
+AUDIT_ARGS ?=
+## make audit: pip-audit of requirements.lock; exit 0 clean, 1 vulnerabilities, 3 advisory source unreachable (tools/audit.py).
+audit: $(VENV)/.dev-installed
+	$(PY) tools/audit.py $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3*

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import datetime
 
 from django.apps import AppConfig
@@ -25,3 +26,9 @@ class ApplicationsConfig(AppConfig):
         from applications.models import Application
 
         return set(Application.objects.filter(applicant=user).values_list("jobcenter_id", flat=True))
+
+    def readiness_checks(self) -> dict[str, Callable[[], str]]:
+        """Checks ``/readyz`` runs (portal/views.py): the virus scanner uploads depend on."""
+        from applications.files import virus_scanner_status
+
+        return {"virus_scanner": virus_scanner_status}

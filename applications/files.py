@@ -54,10 +54,21 @@ MAX_NAME_LENGTH = 120
 MAX_FILES_PER_REQUEST = 1
 CHUNK = 64 * 1024
 
-# Markup a browser would run if it ever rendered the file as HTML or SVG.
+# Markup a browser would run if it ever rendered the file as HTML or SVG: script-bearing
+# tags, script URLs, and any tag with an event-handler attribute (``<img src=x onerror=...>``
+# needs no script tag). The attribute run is printable ASCII and bounded, so compressed
+# image or stream bytes do not match by chance.
 SCRIPT_MARKERS = re.compile(
-    rb"<\s*(?:script|html|svg|iframe|object|embed|body|\?php)[\s>/]|javascript:|<!doctype\s+html", re.IGNORECASE
+    rb"<\s*(?:script|html|svg|iframe|frame|frameset|object|embed|applet|body|math|\?php)[\s>/]"
+    rb"|<[a-z][a-z0-9]{0,15}(?:[\s/][\x20-\x3b\x3d\x3f-\x7e]{0,256}?)?[\s/\"']on[a-z]{3,24}\s*="
+    rb"|(?:java|vb)script:|<!doctype\s+html",
+    re.IGNORECASE,
 )
+# Runs of ASCII in UTF-16 (little- or big-endian): a browser sniffing a UTF-16 byte order
+# mark reads ``<\0s\0c\0r\0...`` as ``<script``; the runs are decoded and searched again.
+UTF16_RUNS = re.compile(rb"(?:[\x09\x0a\x0d\x20-\x7e]\x00){6,}|(?:\x00[\x09\x0a\x0d\x20-\x7e]){6,}")
+# Bytes kept from the previous chunk so a marker cut by a chunk boundary is still found.
+MARKER_OVERLAP = 1024
 # PDF names in the raw bytes (the parsed walk below also finds obfuscated ones).
 PDF_RAW_NAMES = {
     b"JavaScript": "javascript",
@@ -232,11 +243,11 @@ def content_findings(upload: UploadedFile, mime: str) -> list[str]:
     tail = b""
     for chunk in upload.chunks(CHUNK):
         window = tail + chunk
-        if SCRIPT_MARKERS.search(window):
+        if has_markup(window):
             findings.append("script_inside")
         if mime == "application/pdf":
             findings.extend(PDF_RAW_NAMES[m.group(1)] for m in PDF_RAW_NAME.finditer(window))
-        tail = window[-64:]
+        tail = window[-MARKER_OVERLAP:]
     upload.seek(0)
     if _is_zip(upload):
         findings.append("zip_inside")
@@ -244,6 +255,13 @@ def content_findings(upload: UploadedFile, mime: str) -> list[str]:
         findings.extend(pdf_findings(upload))
     upload.seek(0)
     return sorted(set(findings))
+
+
+def has_markup(window: bytes) -> bool:
+    """Active markup in ``window``, as bytes or as UTF-16 text."""
+    if SCRIPT_MARKERS.search(window):
+        return True
+    return any(SCRIPT_MARKERS.search(run.group().replace(b"\x00", b"")) for run in UTF16_RUNS.finditer(window))
 
 
 def _is_zip(upload: UploadedFile) -> bool:
@@ -307,6 +325,22 @@ def clamd_client() -> clamdpy.ClamdNetworkSocket:
         host, _sep, port = address.removeprefix("tcp://").rpartition(":")
         return clamdpy.ClamdNetworkSocket(host=host.strip("[]"), port=int(port), timeout=timeout)
     return clamdpy.ClamdUnixSocket(path=address.removeprefix("unix://"), timeout=timeout)
+
+
+# /readyz must answer within its own bound even when clamd hangs.
+READY_TIMEOUT = 2.0
+
+
+def virus_scanner_status() -> str:
+    """``"off"`` when scanning is switched off, ``"ok"`` when clamd answers PING; raises otherwise."""
+    if not app_settings.VIRUS_SCAN:
+        return "off"
+    client = clamd_client()
+    client.timeout = min(client.timeout or READY_TIMEOUT, READY_TIMEOUT)
+    answer = client.ping()
+    if answer.strip() != "PONG":
+        raise RuntimeError(f"clamd answered {answer[:40]!r} to PING")
+    return "ok"
 
 
 def virus_scan(upload: UploadedFile) -> None:

@@ -79,7 +79,8 @@ def start_portal(*, kind: str, workers: int, env: dict[str, str], logdir: Path, 
     port = port or procs.free_port()
     log = logdir / f"{kind}-{port}.log"
     portal = Portal(kind=kind, workers=workers, port=port, log=log)
-    env = {**env, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    # Its own origin, for the WebSocket origin check (portal/origins.py).
+    env = {"CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}", **env, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
     try:
         if kind == "daphne":
             portal.procs = _start_daphne(workers=workers, port=port, env=env, log=log)

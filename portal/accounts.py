@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.httpkit import is_headless_request
-from allauth.headless.adapter import DefaultHeadlessAdapter
 from django.contrib import messages
 from django.urls import reverse
 
@@ -52,16 +51,6 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if pending is not None and not is_headless_request(request):
             messages.warning(request, mfa_setup_notice(pending))
         return response
-
-
-class PortalHeadlessAdapter(DefaultHeadlessAdapter):
-    def populate_response_meta(self, request, meta: dict) -> None:
-        """A citizen who must still set up a second factor finds ``meta.mfa_setup``
-        (``due_at``, ``overdue``) in every answer of allauth's API, the login's included."""
-        super().populate_response_meta(request, meta)
-        pending = mfa_setup_pending(getattr(request, "session", None), getattr(request, "user", None))
-        if pending is not None:
-            meta["mfa_setup"] = pending.as_meta()
 
 
 def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:

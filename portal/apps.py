@@ -14,6 +14,12 @@ class PortalConfig(AppConfig):
 
         authenticator_added.connect(on_authenticator_added, dispatch_uid="portal_mfa_setup_record")
 
+        from django.db.backends.signals import connection_created
+
+        from portal.database import bound_new_connection
+
+        connection_created.connect(bound_new_connection, dispatch_uid="portal.database.bound_new_connection")
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False  # named explicitly in INSTALLED_APPS

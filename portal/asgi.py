@@ -18,8 +18,9 @@ daphne_streaming.install()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.security.websocket import OriginValidator  # noqa: E402
 
+from portal.origins import websocket_origins  # noqa: E402
 from video.routing import websocket_urlpatterns  # noqa: E402
 from video.shutdown import hook_daphne_shutdown, video_shutdown  # noqa: E402
 
@@ -44,7 +45,8 @@ hook_daphne_shutdown()
 application = ProtocolTypeRouter(
     {
         "http": BodyLimitMiddleware(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Scheme, host and port of the Origin must be one of the portal's own (portal/origins.py).
+        "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), websocket_origins()),
         "lifespan": lifespan,
     }
 )

@@ -8,6 +8,7 @@ Production (``DEBUG`` off) must say what it wants: a missing ``SECRET_KEY``,
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -122,11 +123,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    # A live server cancels a statement after DB_STATEMENT_TIMEOUT seconds; a server that
+    # does not answer at all is given up after DB_QUERY_DEADLINE (portal/database.py).
+    # Both end as 503 for the request, and free its thread. 0 switches either off.
+    DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 30, minimum=0)
+    DB_QUERY_DEADLINE = env_int(
+        "DB_QUERY_DEADLINE", DB_STATEMENT_TIMEOUT + 5 if DB_STATEMENT_TIMEOUT else 60, minimum=0
+    )
+    if DB_STATEMENT_TIMEOUT:
+        _options = DATABASES["default"]["OPTIONS"].get("options", "")
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"{_options} -c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}".strip()
+        )
     # A pool of open connections per process (psycopg_pool) instead of a new connection,
     # a forked PostgreSQL backend, per request: see docs/benchmarks.md, "The claim row".
     DB_POOL = env_bool("DB_POOL", default=True)
     if DB_POOL:
         from django.core.exceptions import ImproperlyConfigured
+
+        from portal.database import bounded_connection_class
 
         if DATABASES["default"]["CONN_MAX_AGE"]:
             raise ImproperlyConfigured("DB_CONN_MAX_AGE must be 0 with DB_POOL (the pool keeps the connections).")
@@ -149,6 +164,8 @@ else:
             # minutes connects again within seconds of it coming back, not minutes.
             "reconnect_timeout": 10,
             "name": "portal",
+            # Its connections (and its health check) give up on a server that hangs.
+            "connection_class": bounded_connection_class(DB_QUERY_DEADLINE),
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
@@ -241,10 +258,11 @@ MFA_TOTP_ISSUER = "Jobcenter digital"
 MFA_PASSKEY_LOGIN_ENABLED = True
 # WebAuthn's origin check stays on: https, and http only on localhost (development, tests).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
-# The second factor pending for a citizen shows as meta.mfa_setup in allauth's API answers.
-HEADLESS_ADAPTER = "portal.accounts.PortalHeadlessAdapter"
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("browser", "app")
+# data.user.id is the public UUID, not the integer primary key; a citizen's pending
+# second factor shows as meta.mfa_setup in allauth's API answers (portal/headless.py).
+HEADLESS_ADAPTER = "portal.headless.PortalHeadlessAdapter"
 # App tokens end like browser sessions: idle timeout for staff, deactivated accounts.
 HEADLESS_TOKEN_STRATEGY = "portal.sessions.PortalSessionTokenStrategy"  # noqa: S105 (a class path)
 # No single-page frontend of our own yet: links in e-mails lead to allauth's
@@ -327,6 +345,37 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
 APPLICATION_UPLOAD_MAX_BYTES = env_int("APPLICATION_UPLOAD_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Virus scanning of uploads (applications/files.py) -------------------------
+# UPLOAD_VIRUS_SCAN=clamd: every upload goes to clamd (Debian clamav-daemon) before it
+# is stored; a clamd that does not answer refuses uploads (503, fail closed) and /readyz
+# reports it. UPLOAD_VIRUS_SCAN=off: uploads are stored unscanned. Production must say
+# which: forgetting the scanner must stop the start, not quietly switch scanning off.
+if env_str("APPLICATION_VIRUS_SCAN", default=""):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("APPLICATION_VIRUS_SCAN was replaced by UPLOAD_VIRUS_SCAN=clamd (scan) or =off.")
+if not DEBUG and not env_str("UPLOAD_VIRUS_SCAN", default=""):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "UPLOAD_VIRUS_SCAN is required when DEBUG is off: set UPLOAD_VIRUS_SCAN=clamd to scan every upload "
+        "with clamd at APPLICATION_CLAMD_ADDRESS (default /run/clamav/clamd.ctl), or UPLOAD_VIRUS_SCAN=off "
+        "to store uploads unscanned on purpose."
+    )
+UPLOAD_VIRUS_SCAN = env_choice("UPLOAD_VIRUS_SCAN", choices=("clamd", "off"), default="off")
+APPLICATION_VIRUS_SCAN = UPLOAD_VIRUS_SCAN == "clamd"
+# A Unix socket path (clamd's LocalSocket) or tcp://host:port (TCPSocket, TCPAddr).
+APPLICATION_CLAMD_ADDRESS = env_str("APPLICATION_CLAMD_ADDRESS", default="/run/clamav/clamd.ctl")
+if not (
+    APPLICATION_CLAMD_ADDRESS.startswith("/")
+    or re.fullmatch(r"tcp://(\[[0-9a-fA-F:]+\]|[^:/\[\]]+):\d+", APPLICATION_CLAMD_ADDRESS)
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"APPLICATION_CLAMD_ADDRESS={APPLICATION_CLAMD_ADDRESS!r} is neither a socket path nor tcp://host:port."
+    )
 
 # --- E-mail -------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="no-reply@jobcenter-digital.example")

@@ -4,10 +4,12 @@ import asyncio
 import functools
 import logging
 import sys
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from csp.decorators import csp_update
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
@@ -62,22 +64,33 @@ def _check_channel_layer() -> None:
     async_to_sync(bounded)()
 
 
+def _app_checks() -> list[tuple[str, Callable[[], str | None]]]:
+    """Checks the feature apps add (``readiness_checks()`` on their AppConfig): each
+    returns ``"ok"``, or ``"off"`` for a dependency switched off, and raises when unavailable."""
+    found = []
+    for config in apps.get_app_configs():
+        if hasattr(config, "readiness_checks"):
+            found.extend(config.readiness_checks().items())
+    return found
+
+
 @never_cache
 def readyz(request):
-    """Ready to serve: database, cache and channel layer answer; 503 otherwise."""
+    """Ready to serve: database, cache, channel layer and the apps' own dependencies
+    (the virus scanner) answer; 503 otherwise."""
     checks = {}
-    for name, check in (
+    for name, check in [
         ("database", _check_database),
         ("cache", _check_cache),
         ("channel_layer", _check_channel_layer),
-    ):
+        *_app_checks(),
+    ]:
         try:
-            check()
-            checks[name] = "ok"
+            checks[name] = check() or "ok"
         except Exception as exc:  # any failure means "not ready"
             logger.warning("readyz: %s unavailable: %s", name, exc.__class__.__name__)
             checks[name] = "unavailable"
-    if all(v == "ok" for v in checks.values()):
+    if all(v in ("ok", "off") for v in checks.values()):
         return JsonResponse({"status": "ok", "checks": checks})
     response = problem_json_response(
         status=503, code="not_ready", detail=_("A dependency is unavailable."), checks=checks

@@ -592,4 +592,3 @@ class MessagesRead(CitizenView):
         application = self.application(application_id)
         count = messages_mark_read(application=application, actor=request.user)
         return render(MessagesReadOut, {"marked_read": count, "unread": unread_for_citizen(application=application)})
-

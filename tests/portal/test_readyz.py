@@ -55,7 +55,10 @@ def probe(**env: str) -> dict:
 def test_it_is_ready_when_everything_answers(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "channel_layer": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "channel_layer": "ok", "virus_scanner": "off"},
+    }
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
@@ -66,7 +69,12 @@ def test_it_goes_503_when_the_database_is_unreachable():
     assert ready["status"] == 503
     assert ready["type"] == "application/problem+json"
     assert ready["body"]["code"] == "not_ready"
-    assert ready["body"]["checks"] == {"database": "unavailable", "cache": "ok", "channel_layer": "ok"}
+    assert ready["body"]["checks"] == {
+        "database": "unavailable",
+        "cache": "ok",
+        "channel_layer": "ok",
+        "virus_scanner": "off",
+    }
 
 
 def test_it_goes_503_when_redis_is_unreachable():
@@ -82,4 +90,4 @@ def test_it_is_ready_with_redis_for_cache_and_channel_layer(client):
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "channel_layer": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "channel_layer": "ok", "virus_scanner": "off"}

@@ -122,7 +122,33 @@ class Postgres:
         """``immediate``: like a crash (no checkpoint; recovery from the WAL at the next start)."""
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
 
+    def processes(self) -> list[int]:
+        """The postmaster and its children (backends, checkpointer, ...)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        return [postmaster, *children]
+
+    def pause(self) -> None:
+        """Hang, as a frozen server does: every process stopped (SIGSTOP), sockets still open."""
+        for pid in self.processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        for pid in self.processes():
+            os.kill(pid, signal.SIGCONT)
+
     def destroy(self) -> None:
+        try:
+            self.resume()  # a stopped (SIGSTOP) postmaster would not stop
+        except (OSError, ValueError, IndexError):
+            pass
         self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -154,8 +180,16 @@ class Redis:
 
     def stop(self) -> None:
         if self.proc is not None:
+            os.kill(self.proc.pid, signal.SIGCONT)  # a paused server cannot stop
             stop_group(self.proc)
             self.proc = None
+
+    def pause(self) -> None:
+        """Hang (SIGSTOP): connections stay open, nothing answers."""
+        os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.proc.pid, signal.SIGCONT)
 
 
 def portal_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
@@ -174,7 +208,12 @@ def portal_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, 
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "DB_CONNECT_TIMEOUT": "2",
+        # A server that hangs is given up after 3 s per round trip (portal/database.py).
+        "DB_STATEMENT_TIMEOUT": "2",
+        "DB_QUERY_DEADLINE": "3",
         "LOG_LEVEL": "WARNING",
+        # No clamd in these runs (the upload tests start their own): switched off on purpose.
+        "UPLOAD_VIRUS_SCAN": "off",
         **extra,
     }
     return env
@@ -226,7 +265,8 @@ class Portal:
                 "portal.asgi:application",
             ],
             cwd=ROOT,
-            env=self.env,
+            # Its own origin, for the WebSocket origin check (portal/origins.py).
+            env={"CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{self.port}", **self.env},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -17,6 +17,7 @@ def setup_django() -> None:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PUBLIC_BASE_URL": "http://127.0.0.1",
         "EMAIL_HOST": "localhost",
+        "UPLOAD_VIRUS_SCAN": "off",
     }.items():
         os.environ.setdefault(name, value)
     import django

@@ -11,6 +11,15 @@
    answered 503 is in doubt (its commit may have reached the database just
    before it died); the client's retry is then refused, and that is correct.
 
+A second test freezes PostgreSQL instead (SIGSTOP on all its processes: the
+sockets stay open and nobody answers, like a hung server or VM): requests
+answer 503 within the configured bounds (``DB_CONNECT_TIMEOUT``,
+``DB_QUERY_DEADLINE``: portal/database.py), the worker's threads are not held,
+and everything serves again after SIGCONT.
+
+Both run twice: with the connection pool (``DB_POOL=true``, the default) and
+without it (``DB_POOL=false``, a new connection per request).
+
 Our own PostgreSQL, Redis and portal (tests/security/services.py): the
 machine's shared services are never touched.
 """
@@ -19,15 +28,35 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
 
 from tests.security.conftest import CITIZEN_PASSWORD, CITIZENS
 from tests.security.load import Citizen, MixedLoad, app_login, bookable_slots, share_slots
-from tests.security.services import wait_for
+from tests.security.services import Portal, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+# DB_CONNECT_TIMEOUT=2 and DB_QUERY_DEADLINE=3 in the fault stack (services.portal_env):
+# a request meets at most a few such waits (pool check, session, the view's queries).
+HANG_ANSWER_WITHIN = 15
+
+
+@pytest.fixture(scope="module", params=["pool", "no-pool"])
+def fault_stack(request, stack, tmp_path_factory):
+    """The shared fault stack, served with the pool or by a second portal without it."""
+    postgres, redis, portal = stack
+    if request.param == "pool":
+        yield stack
+        return
+    unpooled = Portal(env={**portal.env, "DB_POOL": "false"}, log=tmp_path_factory.mktemp("nopool") / "daphne.log")
+    unpooled.start()
+    try:
+        yield postgres, redis, unpooled
+    finally:
+        unpooled.stop()
 
 
 def assert_no_internals(answer) -> None:
@@ -35,8 +64,8 @@ def assert_no_internals(answer) -> None:
     assert "Traceback" not in text and "psycopg" not in text and "OperationalError" not in text, text[:500]
 
 
-def test_it_answers_503_while_postgres_is_down_and_recovers_without_losing_anything(stack):
-    postgres, _redis, portal = stack
+def test_it_answers_503_while_postgres_is_down_and_recovers_without_losing_anything(fault_stack):
+    postgres, _redis, portal = fault_stack
     citizens = [
         Citizen(f"fault{n}@example.org", app_login(portal, f"fault{n}@example.org", CITIZEN_PASSWORD))
         for n in range(CITIZENS)
@@ -144,3 +173,57 @@ def test_it_answers_503_while_postgres_is_down_and_recovers_without_losing_anyth
         if s["start"] not in c.in_doubt_starts
     }
     assert not refused & {(email, start) for email, start, _ in stored.values()}, "a refused booking was stored"
+
+
+def timed(portal, method: str, path: str, **kwargs) -> tuple[int, dict, bytes, float]:
+    started = time.monotonic()
+    status, headers, body = portal.request(method, path, timeout=60, **kwargs)
+    return status, headers, body, time.monotonic() - started
+
+
+def test_it_answers_503_in_bounded_time_while_postgres_hangs_and_serves_again_after(fault_stack):
+    postgres, _redis, portal = fault_stack
+    token = app_login(portal, "fault1@example.org", CITIZEN_PASSWORD)
+    auth = {"X-Session-Token": token}
+    cookie = {"Cookie": "sessionid=0123456789abcdefghijklmnopqrstuv"}
+    assert portal.request("GET", "/api/v1/me/", headers=auth)[0] == 200
+    # More requests at once than the pool has connections (DB_POOL_MAX_SIZE=20 by default).
+    probes = [("GET", "/api/v1/me/", {"headers": auth})] * 16 + [
+        ("GET", "/api/v1/locations/", {}),
+        ("GET", "/api/v1/me/", {"headers": cookie}),
+        ("PATCH", "/api/v1/me/", {"headers": {**auth, "If-Match": '"1"'}, "body": {"phone": "0631 1234"}}),
+        (
+            "POST",
+            "/_allauth/app/v1/auth/login",
+            {"body": {"email": "fault2@example.org", "password": CITIZEN_PASSWORD}},
+        ),
+        ("GET", "/readyz", {}),
+    ]
+
+    postgres.pause()
+    try:
+        with ThreadPoolExecutor(len(probes)) as pool:
+            answers = list(pool.map(lambda probe: timed(portal, probe[0], probe[1], **probe[2]), probes))
+        # The threads that waited were let go: the worker still answers at once.
+        alive, _, _, alive_seconds = timed(portal, "GET", "/healthz")
+        second = timed(portal, "GET", "/api/v1/me/", headers=auth)
+    finally:
+        postgres.resume()
+
+    for (method, path, _), (status, headers, body, seconds) in zip(probes, answers, strict=True):
+        assert status == 503, (method, path, status, body[:300])
+        assert seconds < HANG_ANSWER_WITHIN, (method, path, seconds)
+        assert headers.get("Retry-After") == "5", (method, path)
+        assert headers["Content-Type"] == "application/problem+json", (method, path)
+        assert b"Traceback" not in body and b"psycopg" not in body, (method, path)
+    assert json.loads(answers[-1][2])["checks"]["database"] == "unavailable"
+    assert alive == 200 and alive_seconds < 2
+    assert second[0] == 503 and second[3] < HANG_ANSWER_WITHIN
+
+    def serving_again():
+        return portal.request("GET", "/api/v1/me/", headers=auth)[0] == 200
+
+    wait_for(serving_again, timeout=30, what="the portal serving again after PostgreSQL woke up")
+    assert portal.request("GET", "/readyz")[0] == 200
+    status, _, body = portal.request("GET", "/api/v1/me/", headers=auth)
+    assert json.loads(body)["email"] == "fault1@example.org"

@@ -84,8 +84,22 @@ def test_it_refuses_what_is_not_a_pdf_jpeg_or_png(citizen_api, draft, _private_s
         (corpus.jpeg_with_script(), "script_inside"),
         (corpus.pdf_with_launch(), "launch_action"),
         (corpus.pdf_with_embedded_file(), "embedded_file"),
+        (corpus.pdf_with_img_onerror(), "script_inside"),
+        (corpus.pdf_with_utf16_script("utf-16-le"), "script_inside"),
+        (corpus.pdf_with_utf16_script("utf-16-be"), "script_inside"),
+        (corpus.jpeg() + b'<svg/onload="alert(1)">', "script_inside"),
     ],
-    ids=["pdf+zip", "pdf+html", "jpeg+script", "pdf-launch", "pdf-embedded-exe"],
+    ids=[
+        "pdf+zip",
+        "pdf+html",
+        "jpeg+script",
+        "pdf-launch",
+        "pdf-embedded-exe",
+        "pdf+img-onerror",
+        "pdf+utf16le-script",
+        "pdf+utf16be-script",
+        "jpeg+svg-onload",
+    ],
 )
 def test_it_refuses_polyglots_and_files_carrying_programs(citizen_api, draft, _private_storage, content, finding):
     response = post_file(citizen_api, draft, "scan.pdf", content)

@@ -4,9 +4,11 @@ on loopback. Starts in about a second; one per session."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +52,10 @@ def _answers(path: Path) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def clamd(tmp_path_factory) -> Clamd:
+@contextlib.contextmanager
+def running_clamd(root: Path) -> Iterator[Clamd]:
+    """clamd in ``root`` until the block ends (stopped by its own process id)."""
     binary = require_binary("clamd", "clamav-daemon")
-    root = tmp_path_factory.mktemp("clamd")
     database = root / "db"
     database.mkdir()
     (database / "test.hdb").write_text(eicar_hdb_line())
@@ -91,3 +93,9 @@ def clamd(tmp_path_factory) -> Clamd:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory) -> Iterator[Clamd]:
+    with running_clamd(tmp_path_factory.mktemp("clamd")) as server:
+        yield server

@@ -141,6 +141,18 @@ def pdf_html_polyglot() -> bytes:
     return b"%PDF-1.4\n<html><body><script>fetch('/api/v1/me/')</script></body></html>\n" + pdf()[9:]
 
 
+def pdf_with_img_onerror() -> bytes:
+    """No script tag, no ``javascript:``: an image whose error handler runs the script."""
+    return b"%PDF-1.4\n<img src=x onerror=\"fetch('/api/v1/me/')\">\n" + pdf()[9:]
+
+
+def pdf_with_utf16_script(encoding: str) -> bytes:
+    """A page with a script in UTF-16 (``utf-16-le`` or ``utf-16-be``), which a byte search
+    for ``<script`` does not see but a browser sniffing the encoding runs."""
+    page = "<html><body><script>fetch('/api/v1/me/')</script></body></html>".encode(encoding)
+    return pdf() + b"\n%" + page + b"\n"
+
+
 def jpeg(width: int = 32, height: int = 32) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (200, 180, 40)).save(out, "JPEG")

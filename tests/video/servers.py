@@ -48,6 +48,8 @@ class Daphne:
             "DATABASE_URL": test_database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "LOG_LEVEL": "WARNING",
+            # The server's own origin, for the WebSocket origin check (portal/origins.py).
+            "CSRF_TRUSTED_ORIGINS": self.url,
             **(extra_env or {}),
         }
         self.process: subprocess.Popen | None = None
