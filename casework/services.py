@@ -89,7 +89,7 @@ def application_route(*, application: Application) -> Application:
     """
     if application.team_id is not None:
         return application
-    member = HouseholdMember.objects.filter(application=application, relationship=Relationship.APPLICANT).first()
+    member = application.applicant_member  # from the members the submit already loaded
     surname = (member.last_name if member else "") or application.applicant.last_name or ""
     team_id = pick_team(surname, _rules_of(application.jobcenter_id))
     if team_id is None:

@@ -45,6 +45,7 @@ from applications.models import Application, Document, DocumentRequest, Househol
 from applications.snapshot import plain
 from applications.workflow import citizen_actions
 from portal.api.problems import flatten_errors
+from portal.api.serializers import JobcenterRefOut
 from portal.clock import berlin_today
 
 MAX_AMOUNT = Decimal("99999999.99")
@@ -341,11 +342,6 @@ class MomentOut(serializers.DateTimeField):
 
 def _citizen_url(name: str, application: Application, **kw) -> str:
     return reverse(f"applications_api:{name}", kwargs={"application_id": application.public_id, **kw})
-
-
-class JobcenterRefOut(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    name = serializers.CharField()
 
 
 class HealthInsuranceOut(serializers.Serializer):

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from portal.api.conditional import with_etag
 from portal.api.permissions import IsCitizen, IsStaff
 from portal.api.problems import Problem
+from portal.api.serializers import JobcenterRefOut
 from portal.audit import AuditAction, AuditObjectType, audit_record
 from portal.constants import Role
 from portal.export import export_contributors, personal_data_export
@@ -22,11 +23,6 @@ class TeamOut(serializers.ModelSerializer):
     class Meta:
         model = Team
         fields = ["id", "name", "kind"]
-
-
-class JobcenterRefOut(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    name = serializers.CharField()
 
 
 class MeOut(serializers.ModelSerializer):
