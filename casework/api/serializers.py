@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from applications.api.serializers import DocumentOut
 from applications.conf import app_settings
 from applications.constants import ApplicationStatus, DocumentRequestStatus
 from casework.deadlines import Flag
@@ -240,14 +241,11 @@ class DocumentRequestOut(serializers.Serializer):
         return [str(d.public_id) for d in request.documents.all()]
 
 
-class DocumentOut(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    name = serializers.CharField(source="original_name")
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    checklist_key = serializers.CharField()
-    document_request = serializers.UUIDField(source="document_request.public_id", allow_null=True)
+class StaffDocumentOut(DocumentOut):
+    """A document as staff see it: the shared shape (``applications.api.serializers.DocumentOut``),
+    its upload time as ``created_at``, and what the upload check found inside it."""
+
+    uploaded_at = None
     # Scripts or automatic actions in a PDF: open it only with JavaScript switched off.
     active_content = serializers.ListField(child=serializers.CharField())
     created_at = UtcDateTimeField()
@@ -314,7 +312,7 @@ class CaseDetailOut(QueueRowOut):
 
     data = SnapshotField(source="snapshot")
     snapshot_sha256 = serializers.CharField()
-    documents = DocumentOut(many=True)
+    documents = StaffDocumentOut(many=True)
     document_requests = DocumentRequestOut(many=True)
     status_history = StatusChangeOut(many=True, source="status_changes")
     decision = DecisionOut(allow_null=True)
