@@ -512,7 +512,7 @@ class DocumentRequestOut(serializers.Serializer):
     documents = CitizenDocumentOut(many=True, source="documents.all")
 
     def get_overdue(self, request: DocumentRequest) -> bool:
-        return request.status == DocumentRequestStatus.OPEN and request.deadline < berlin_today()
+        return request.is_overdue(berlin_today())
 
 
 @extend_schema_serializer(component_name="CitizenMessageOut")  # casework has its own
