@@ -47,7 +47,7 @@ def _appointment(a: Appointment, user, access: list[dict]) -> dict[str, Any]:
         "channel": a.channel,
         "location": a.location.name if a.location else None,
         "status": a.status,
-        "counsellor": a.counsellor.get_full_name() or a.counsellor.display_name,
+        "counsellor": a.counsellor.display_name,
         "application": str(a.application.public_id) if a.application else None,
         "languages": a.languages,
         "note": a.note,

@@ -182,7 +182,7 @@ def _json(value) -> str:
 def _person(user) -> dict | None:
     if user is None:
         return None
-    return {"id": str(user.public_id), "name": user.get_full_name() or user.display_name}
+    return {"id": str(user.public_id), "name": user.display_name}
 
 
 def _location(location) -> dict | None:
