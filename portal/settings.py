@@ -457,8 +457,6 @@ LOGGING = {
 # Every feature setting can be set in this module (or a test's ``settings``
 # fixture); the ones a deployment sets per site are read from the environment
 # here, never in the apps. 0 is a value like any other.
-APPLICATION_VIRUS_SCAN = env_bool("APPLICATION_VIRUS_SCAN", default=False)
-APPLICATION_CLAMD_ADDRESS = env_str("APPLICATION_CLAMD_ADDRESS", default="/run/clamav/clamd.ctl")
 APPLICATION_CLAMD_TIMEOUT = env_int("APPLICATION_CLAMD_TIMEOUT", 30, minimum=1)
 VIDEO_STUN_URLS = env_list("VIDEO_STUN_URLS", default=[])
 VIDEO_TURN_URLS = env_list("VIDEO_TURN_URLS", default=[])

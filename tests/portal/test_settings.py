@@ -254,11 +254,14 @@ def test_it_reads_the_deployment_feature_settings_from_the_environment(monkeypat
         monkeypatch,
         VIDEO_CHECK_MAX_CONCURRENT="0",
         VIDEO_TURN_URLS="turn:turn.example:3478,turns:turn.example:5349",
-        APPLICATION_VIRUS_SCAN="true",
+        UPLOAD_VIRUS_SCAN="clamd",
+        APPLICATION_CLAMD_TIMEOUT="7",
     )
     assert loaded["VIDEO_CHECK_MAX_CONCURRENT"] == 0
     assert loaded["VIDEO_TURN_URLS"] == ["turn:turn.example:3478", "turns:turn.example:5349"]
-    assert loaded["APPLICATION_VIRUS_SCAN"] is True
+    assert loaded["UPLOAD_VIRUS_SCAN"] == "clamd"
+    assert loaded["APPLICATION_VIRUS_SCAN"] is True  # what applications/conf.py reads
+    assert loaded["APPLICATION_CLAMD_TIMEOUT"] == 7
 
 
 def test_it_honours_a_feature_setting_of_zero(settings, monkeypatch):
