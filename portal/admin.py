@@ -5,11 +5,31 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.constants import Role
 from portal.mfa import jobcenter_citizen_mfa_update
-from portal.models import AuditEvent, Jobcenter, Location, Team, User
+from portal.models import AccessibilityFeedback, AuditEvent, Jobcenter, JobcenterText, Location, Team, User
+
+
+class JobcenterTextInline(admin.StackedInline):
+    """Address, opening hours, contact and the legal pages, in German with English and Ukrainian."""
+
+    model = JobcenterText
+    extra = 0
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+    """Barrier reports (BITV 2.0 §7): read here, answered by e-mail outside the portal."""
+
+    list_display = ["created_at", "jobcenter", "name", "email"]
+    list_filter = ["jobcenter"]
+    readonly_fields = ["jobcenter", "name", "email", "message", "language", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Jobcenter)
 class JobcenterAdmin(admin.ModelAdmin):
+    inlines = [JobcenterTextInline]
     list_display = ["name", "slug", "reference_prefix", "citizen_mfa_required", "citizen_mfa_grace_days"]
     fieldsets = (
         (None, {"fields": ("name", "slug", "email", "phone", "reference_prefix")}),
