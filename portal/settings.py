@@ -315,7 +315,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English")), ("uk", _("Ukrainian"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale-allauth: allauth's German in the polite form (tools/allauth_sie.py); both win over allauth's own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-allauth"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -5,45 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0006_jobcenter_citizen_mfa'),
+        ("portal", "0006_jobcenter_citizen_mfa"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessibilityFeedback',
+            name="AccessibilityFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('message', models.TextField(verbose_name='message')),
-                ('language', models.CharField(blank=True, max_length=8, verbose_name='language')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='received')),
-                ('jobcenter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accessibility_feedback', to='portal.jobcenter')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("message", models.TextField(verbose_name="message")),
+                ("language", models.CharField(blank=True, max_length=8, verbose_name="language")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="received")),
+                (
+                    "jobcenter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accessibility_feedback",
+                        to="portal.jobcenter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'accessibility feedback',
-                'verbose_name_plural': 'accessibility feedback',
-                'ordering': ['-created_at'],
+                "verbose_name": "accessibility feedback",
+                "verbose_name_plural": "accessibility feedback",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='JobcenterText',
+            name="JobcenterText",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('address', 'Address'), ('opening_hours', 'Opening hours'), ('contact', 'Contact'), ('impressum', 'Legal notice (Impressum)'), ('privacy', 'Privacy policy (Datenschutzerklärung)'), ('accessibility', 'Accessibility statement (Erklärung zur Barrierefreiheit)')], max_length=20, verbose_name='kind')),
-                ('text_de', models.TextField(verbose_name='text (German)')),
-                ('text_en', models.TextField(blank=True, help_text='Empty: the German text is shown.', verbose_name='text (English)')),
-                ('text_uk', models.TextField(blank=True, help_text='Empty: the German text is shown.', verbose_name='text (Ukrainian)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('jobcenter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='texts', to='portal.jobcenter')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("address", "Address"),
+                            ("opening_hours", "Opening hours"),
+                            ("contact", "Contact"),
+                            ("impressum", "Legal notice (Impressum)"),
+                            ("privacy", "Privacy policy (Datenschutzerklärung)"),
+                            ("accessibility", "Accessibility statement (Erklärung zur Barrierefreiheit)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text_de", models.TextField(verbose_name="text (German)")),
+                (
+                    "text_en",
+                    models.TextField(
+                        blank=True, help_text="Empty: the German text is shown.", verbose_name="text (English)"
+                    ),
+                ),
+                (
+                    "text_uk",
+                    models.TextField(
+                        blank=True, help_text="Empty: the German text is shown.", verbose_name="text (Ukrainian)"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "jobcenter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="texts", to="portal.jobcenter"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'page text',
-                'verbose_name_plural': 'page texts',
-                'ordering': ['jobcenter', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('jobcenter', 'kind'), name='jobcentertext_unique_kind')],
+                "verbose_name": "page text",
+                "verbose_name_plural": "page texts",
+                "ordering": ["jobcenter", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("jobcenter", "kind"), name="jobcentertext_unique_kind")
+                ],
             },
         ),
     ]
