@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -77,7 +76,8 @@ def accessibility(request):
                 language=get_language() or "",
             )
             messages.success(request, _("Thank you. Your message has been sent to the Jobcenter."))
-            return redirect(reverse("web:accessibility") + "#feedback")
+            # No fragment: the confirmation is at the top of the page.
+            return redirect("web:accessibility")
     elif request.method == "POST":
         status = 400
     response = _text_page(

@@ -19,7 +19,7 @@ def test_it_keeps_the_feedback_and_tells_the_jobcenter_neutrally(
         response = post(
             client, {"name": "", "email": "", "message": "Der Kalender ist mit der Tastatur nicht bedienbar."}
         )
-    assert response.status_code == 302 and response["Location"] == "/barrierefreiheit/#feedback"
+    assert response.status_code == 302 and response["Location"] == "/barrierefreiheit/"
     feedback = AccessibilityFeedback.objects.get()
     assert feedback.jobcenter == jobcenter and feedback.message.startswith("Der Kalender")
     assert [m.to for m in mailoutbox] == [["kontakt@jobcenter.example"]]
