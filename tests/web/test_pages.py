@@ -28,14 +28,15 @@ def test_it_renders_every_page_in_the_layout(jobcenter, path):
         assert f'href="{link}"' in body
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", [*PAGES, "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"])
 def test_it_sends_a_strict_content_security_policy_and_no_inline_code(jobcenter, path):
     response = get(path)
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
     body = response.content.decode()
-    assert not re.search(r"<script(?![^>]*\bsrc=)", body)  # every script is a file
+    # Every script is a file; data blocks (allauth's JSON) are not run.
+    assert not re.search(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))", body)
     assert "<style" not in body and " style=" not in body
 
 
@@ -99,3 +100,9 @@ def test_it_renders_the_password_reset_page_with_sie(jobcenter):
     body = get("/accounts/password/reset/").content.decode()
     assert body.count("<h1") == 1
     assert not re.search(r"\b(du|dein|deine|hast|bist)\b", body, re.IGNORECASE)
+
+
+def test_it_keeps_allauths_passkey_script_on_the_login_page(jobcenter):
+    body = get("/accounts/login/").content.decode()
+    assert 'id="passkey_login"' in body
+    assert "mfa_login" in body and "<script src=" in body
