@@ -8,11 +8,16 @@ from portal.mfa import jobcenter_citizen_mfa_update
 from portal.models import AccessibilityFeedback, AuditEvent, Jobcenter, JobcenterText, Location, Team, User
 
 
-class JobcenterTextInline(admin.StackedInline):
-    """Address, opening hours, contact and the legal pages, in German with English and Ukrainian."""
+@admin.register(JobcenterText)
+class JobcenterTextAdmin(admin.ModelAdmin):
+    """Address, opening hours, contact and the legal pages, in German with English and Ukrainian.
 
-    model = JobcenterText
-    extra = 0
+    Its own list rather than an inline on the Jobcenter: the Jobcenter form stays a
+    plain form (its second-factor rule is saved through a service).
+    """
+
+    list_display = ["kind", "jobcenter", "updated_at"]
+    list_filter = ["jobcenter", "kind"]
 
 
 @admin.register(AccessibilityFeedback)
@@ -29,7 +34,6 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
 
 @admin.register(Jobcenter)
 class JobcenterAdmin(admin.ModelAdmin):
-    inlines = [JobcenterTextInline]
     list_display = ["name", "slug", "reference_prefix", "citizen_mfa_required", "citizen_mfa_grace_days"]
     fieldsets = (
         (None, {"fields": ("name", "slug", "email", "phone", "reference_prefix")}),
