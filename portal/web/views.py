@@ -3,6 +3,7 @@ and the language switch. Each app's own pages live in its ``web/`` package."""
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -46,8 +47,12 @@ def privacy(request):
 
 
 def _feedback_allowed(request) -> bool:
-    """Count one report for the client's address; False past the hourly limit."""
-    key = f"web:feedback:{request.META.get('REMOTE_ADDR', '')}"
+    """Count one report for the client's address; False past the hourly limit.
+
+    The address as allauth's login limits see it (its adapter knows the proxies
+    this deployment trusts), so both limits count the same client.
+    """
+    key = f"web:feedback:{get_adapter(request).get_client_ip(request)}"
     cache.add(key, 0, FEEDBACK_WINDOW)
     try:
         return cache.incr(key) <= FEEDBACK_LIMIT

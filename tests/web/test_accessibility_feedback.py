@@ -49,6 +49,7 @@ def test_it_limits_the_feedback_per_address(jobcenter):
     assert response.status_code == 429
     assert AccessibilityFeedback.objects.count() == FEEDBACK_LIMIT
     assert "in einer Stunde" in response.content.decode()
+    assert post(Client(REMOTE_ADDR="192.0.2.99"), {"message": "von woanders"}).status_code == 302
 
 
 def test_it_refuses_feedback_without_csrf_token(jobcenter):
