@@ -106,3 +106,10 @@ def test_it_keeps_allauths_passkey_script_on_the_login_page(jobcenter):
     body = get("/accounts/login/").content.decode()
     assert 'id="passkey_login"' in body
     assert "mfa_login" in body and "<script src=" in body
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_it_renders_every_page_on_an_installation_without_a_jobcenter(db, path):
+    response = get(path)
+    assert response.status_code == 200
+    assert "jobcenter digital" in response.content.decode()
