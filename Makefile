@@ -10,7 +10,7 @@ PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 RUN_ENV = DEBUG=true PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench fuzz soak lock sbom audit clean
+.PHONY: run test lint format bench fuzz soak lock sbom audit vendor clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,21 @@ AUDIT_ARGS ?=
 ## make audit: pip-audit of requirements.lock; exit 0 clean, 1 vulnerabilities, 3 advisory source unreachable (tools/audit.py).
 audit: $(VENV)/.dev-installed
 	$(PY) tools/audit.py $(AUDIT_ARGS)
+
+KERN_VERSION ?= 2.7.2
+HTMX_VERSION ?= 2.0.11
+VENDOR := templates/static/vendor
+## make vendor: refresh the committed KERN UX CSS, its Fira Sans weights and htmx from npm (needs node; make run and make test do not).
+vendor:
+	rm -rf var/npm && mkdir -p var/npm
+	npm install --silent --no-save --ignore-scripts --prefix var/npm @kern-ux/native@$(KERN_VERSION) htmx.org@$(HTMX_VERSION)
+	mkdir -p $(VENDOR)/kern/fonts $(VENDOR)/htmx && rm -f $(VENDOR)/kern/fonts/*.woff2  # LICENSE-fonts.md stays
+	cp var/npm/node_modules/@kern-ux/native/dist/kern.min.css var/npm/node_modules/@kern-ux/native/LICENSE.md $(VENDOR)/kern/
+	cp var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-Regular.woff2 \
+	   var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-SemiBold.woff2 $(VENDOR)/kern/fonts/
+	cp var/npm/node_modules/htmx.org/dist/htmx.min.js var/npm/node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
+	printf '@kern-ux/native %s (EUPL-1.2), from npm by make vendor\nFira Sans Regular and SemiBold: SIL Open Font License 1.1 (LICENSE-fonts.md)\n' $(KERN_VERSION) > $(VENDOR)/kern/VERSION
+	printf 'htmx.org %s (BSD-0-Clause), from npm by make vendor\n' $(HTMX_VERSION) > $(VENDOR)/htmx/VERSION
 
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3*

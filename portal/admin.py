@@ -5,7 +5,31 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.constants import Role
 from portal.mfa import jobcenter_citizen_mfa_update
-from portal.models import AuditEvent, Jobcenter, Location, Team, User
+from portal.models import AccessibilityFeedback, AuditEvent, Jobcenter, JobcenterText, Location, Team, User
+
+
+@admin.register(JobcenterText)
+class JobcenterTextAdmin(admin.ModelAdmin):
+    """Address, opening hours, contact and the legal pages, in German with English and Ukrainian.
+
+    Its own list rather than an inline on the Jobcenter: the Jobcenter form stays a
+    plain form (its second-factor rule is saved through a service).
+    """
+
+    list_display = ["kind", "jobcenter", "updated_at"]
+    list_filter = ["jobcenter", "kind"]
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+    """Barrier reports (BITV 2.0 §7): read here, answered by e-mail outside the portal."""
+
+    list_display = ["created_at", "jobcenter", "name", "email"]
+    list_filter = ["jobcenter"]
+    readonly_fields = ["jobcenter", "name", "email", "message", "language", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Jobcenter)

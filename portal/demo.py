@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
 from portal.constants import Role, TeamKind
-from portal.models import Jobcenter, Location, Team, User
+from portal.models import Jobcenter, JobcenterText, JobcenterTextKind, Location, Team, User
 from portal.roles import role_group
 
 DEMO_DOMAIN = "demo.jobcenter-digital.example"
@@ -47,6 +47,52 @@ def demo_totp_secret(email: str) -> str:
     return base64.b32encode(digest).decode()
 
 
+# The Jobcenter's page texts (editable in the admin); a real Jobcenter replaces them.
+DEMO_TEXTS = {
+    JobcenterTextKind.ADDRESS: {
+        "text_de": "Jobcenter Kaiserslautern\nAugustastraße 2\n67655 Kaiserslautern",
+    },
+    JobcenterTextKind.OPENING_HOURS: {
+        "text_de": "Montag bis Freitag 8:00 bis 12:30 Uhr\nDonnerstag auch 14:00 bis 18:00 Uhr",
+        "text_en": "Monday to Friday 8:00 to 12:30\nThursday also 14:00 to 18:00",
+        "text_uk": "Понеділок – п'ятниця 8:00–12:30\nЧетвер також 14:00–18:00",
+    },
+    JobcenterTextKind.CONTACT: {
+        "text_de": "Telefon 0631 3642 0\nE-Mail jobcenter-kaiserslautern@demo.jobcenter-digital.example",
+        "text_en": "Phone 0631 3642 0\nE-mail jobcenter-kaiserslautern@demo.jobcenter-digital.example",
+        "text_uk": "Телефон 0631 3642 0\nЕл. пошта jobcenter-kaiserslautern@demo.jobcenter-digital.example",
+    },
+    JobcenterTextKind.IMPRESSUM: {
+        "text_de": (
+            "Jobcenter Kaiserslautern (Demo)\nAugustastraße 2, 67655 Kaiserslautern\n\n"
+            "Vertreten durch die Geschäftsführung. Das Jobcenter ist eine gemeinsame Einrichtung "
+            "nach § 44b SGB II.\n\n"
+            "Dies ist eine Demonstration des Portals jobcenter digital. Die Angaben sind Beispiele."
+        ),
+    },
+    JobcenterTextKind.PRIVACY: {
+        "text_de": (
+            "Wir verarbeiten Ihre Daten, um Ihren Antrag auf Bürgergeld zu bearbeiten und Ihre Termine "
+            "zu verwalten (§§ 50, 67a SGB X, Art. 6 Abs. 1 lit. c und e DSGVO).\n\n"
+            "Ihre Daten sind Sozialdaten. Sie unterliegen dem Sozialgeheimnis (§ 35 SGB I).\n\n"
+            "Sie können Auskunft über Ihre Daten verlangen (Art. 15 DSGVO). Im Portal können Sie alle "
+            "Ihre Daten selbst herunterladen.\n\n"
+            "Dies ist eine Demonstration. Die Angaben sind Beispiele."
+        ),
+    },
+    JobcenterTextKind.ACCESSIBILITY: {
+        "text_de": (
+            "Das Jobcenter Kaiserslautern bemüht sich, dieses Portal barrierefrei zugänglich zu machen "
+            "(Barrierefreie-Informationstechnik-Verordnung, BITV 2.0).\n\n"
+            "Stand der Vereinbarkeit: Das Portal ist teilweise mit der BITV 2.0 vereinbar. Die Seiten "
+            "werden automatisch mit axe-core geprüft. Einige Seiten für Anträge und Termine entstehen noch.\n\n"
+            "Schlichtungsverfahren: Wenn Sie keine zufriedenstellende Antwort erhalten, können Sie sich an "
+            "die Schlichtungsstelle nach § 16 BGG wenden."
+        ),
+    },
+}
+
+
 def seed_organisation() -> Jobcenter:
     jobcenter, _ = Jobcenter.objects.get_or_create(
         slug="kaiserslautern",
@@ -76,6 +122,8 @@ def seed_organisation() -> Jobcenter:
             "accessibility_note": "Barrierefreier Zugang über den Seiteneingang.",
         },
     )
+    for kind, texts in DEMO_TEXTS.items():
+        JobcenterText.objects.get_or_create(jobcenter=jobcenter, kind=kind, defaults=texts)
     return jobcenter
 
 

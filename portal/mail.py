@@ -44,6 +44,7 @@ class Notice(StrEnum):
     REMINDER = "reminder"  # something waiting is due soon
     VIDEO_SOON = "video_soon"  # the citizen's video room opens soon (the join link)
     GUEST = "guest"  # a guest (e.g. an interpreter) is invited into a video room
+    FEEDBACK = "feedback"  # to the Jobcenter: someone reported a barrier (the text stays in the portal)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,16 @@ def _texts(notice: Notice) -> tuple[str, str]:
                 "Hello,\n\n"
                 "your video appointment opens soon. Join here (you may be asked to log in):\n%(link)s\n\n"
                 "Please use a current browser and allow camera and microphone.\n"
+            ),
+        )
+    if notice == Notice.FEEDBACK:
+        return (
+            _("New accessibility feedback in the jobcenter digital portal"),
+            _(
+                "Hello,\n\n"
+                "someone has reported a barrier through the accessibility statement. "
+                "Please read the feedback in the portal's administration and answer within six weeks "
+                "(BITV 2.0 §7):\n%(link)s\n"
             ),
         )
     if notice == Notice.GUEST:

@@ -241,3 +241,62 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} ({self.key})"
+
+
+class JobcenterTextKind(models.TextChoices):
+    """The texts a Jobcenter writes for its pages (footer and legal pages)."""
+
+    ADDRESS = "address", _("Address")
+    OPENING_HOURS = "opening_hours", _("Opening hours")
+    CONTACT = "contact", _("Contact")
+    IMPRESSUM = "impressum", _("Legal notice (Impressum)")
+    PRIVACY = "privacy", _("Privacy policy (Datenschutzerklärung)")
+    ACCESSIBILITY = "accessibility", _("Accessibility statement (Erklärung zur Barrierefreiheit)")
+
+
+class JobcenterText(models.Model):
+    """One text of a Jobcenter's pages, in German with optional English and Ukrainian.
+
+    Plain text: blank lines separate paragraphs (rendered with ``linebreaks``,
+    escaped), so an editor in the admin cannot put markup or script on a page.
+    """
+
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="texts")
+    kind = models.CharField(_("kind"), max_length=20, choices=JobcenterTextKind.choices)
+    text_de = models.TextField(_("text (German)"))
+    text_en = models.TextField(_("text (English)"), blank=True, help_text=_("Empty: the German text is shown."))
+    text_uk = models.TextField(_("text (Ukrainian)"), blank=True, help_text=_("Empty: the German text is shown."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["jobcenter", "kind"]
+        verbose_name = _("page text")
+        verbose_name_plural = _("page texts")
+        constraints = [models.UniqueConstraint(fields=["jobcenter", "kind"], name="jobcentertext_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.jobcenter})"
+
+    def text_for(self, language: str) -> tuple[str, str]:
+        """The text in ``language`` and the language it is really in (German when missing)."""
+        text = getattr(self, f"text_{language}", "") if language in ("en", "uk") else ""
+        return (text, language) if text else (self.text_de, "de")
+
+
+class AccessibilityFeedback(models.Model):
+    """A report of a barrier sent through the accessibility statement (BITV 2.0 §7)."""
+
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="accessibility_feedback")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    message = models.TextField(_("message"))
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} ({self.jobcenter})"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from portal.api.conditional import if_match_check
 from portal.audit import AuditAction, audit_record
-from portal.models import User
+from portal.mail import Notice, mail_enqueue, notice_mail, portal_url
+from portal.models import AccessibilityFeedback, Jobcenter, User
 from portal.versioning import save_new_version
 
 PROFILE_FIELDS = ("first_name", "last_name", "preferred_language", "email_calendar_attachment")
@@ -32,3 +35,27 @@ def user_profile_update(*, user: User, actor: User, changes: dict, if_match: str
     save_new_version(locked, *changed)
     audit_record(actor=actor, action=AuditAction.USER_UPDATE, obj=locked, data={"fields": changed})
     return locked
+
+
+def accessibility_feedback_submit(
+    *, jobcenter: Jobcenter, name: str, email: str, message: str, language: str
+) -> AccessibilityFeedback:
+    """Keep a barrier report (BITV 2.0 §7) and tell the Jobcenter's contact address.
+
+    The e-mail is a neutral notice with a link to the report in the admin: the
+    report itself may name a person, so it stays in the portal.
+    """
+    feedback = AccessibilityFeedback.objects.create(
+        jobcenter=jobcenter, name=name, email=email, message=message, language=language
+    )
+    if jobcenter.email:
+        link = portal_url(reverse("admin:portal_accessibilityfeedback_change", args=[feedback.pk]))
+        mail = notice_mail(
+            to=jobcenter.email,
+            language=settings.LANGUAGE_CODE,
+            link=link,
+            jobcenter_name=jobcenter.name,
+            notice=Notice.FEEDBACK,
+        )
+        transaction.on_commit(lambda: mail_enqueue(mail))
+    return feedback

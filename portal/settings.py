@@ -32,6 +32,9 @@ CSRF_TRUSTED_ORIGINS = env_list(
 )
 # The public base URL used in e-mails ("open your application: <link>").
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else None)
+# The Jobcenter whose name, address and legal pages the public pages show
+# (portal/web/tenant.py); empty: the first Jobcenter by name.
+PORTAL_JOBCENTER_SLUG = env_str("PORTAL_JOBCENTER_SLUG", default="")
 if PUBLIC_BASE_URL is None:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
     # tasks: portal/workers.py) takes the place of django-tasks-db's.
     "django_tasks",
     "django_tasks_db",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.NoStoreMiddleware",
     # Pages lead a citizen past the grace period to the second-factor page.
     "portal.mfa.CitizenMfaSetupMiddleware",
@@ -103,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "portal.web.context.portal_page",
             ],
         },
     },
@@ -309,7 +315,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English")), ("uk", _("Ukrainian"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale-allauth: allauth's German in the polite form (tools/allauth_sie.py); both win over allauth's own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-allauth"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

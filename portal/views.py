@@ -186,9 +186,3 @@ def not_offered(request, *args, **kwargs):
     """404 for an endpoint a library brings that the portal does not offer."""
     return problem_json_response(status=404, code="not_found", detail=_("Not found."))
 
-
-def home(request):
-    return HttpResponse(
-        "<!doctype html><title>Jobcenter digital</title><h1>Jobcenter digital</h1>"
-        '<p><a href="/api/v1/docs/">API</a> · <a href="/accounts/login/">Login</a></p>',
-    )

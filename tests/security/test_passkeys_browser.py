@@ -102,7 +102,7 @@ def add_passkey(page) -> None:
 
 def log_out(page) -> None:
     page.goto("/accounts/logout/")
-    page.get_by_role("button", name="Abmelden").click()
+    page.get_by_role("main").get_by_role("button", name="Abmelden").click()
     page.wait_for_load_state()
     assert page.evaluate(STATUS_OF, "/api/v1/me/") == 401
 

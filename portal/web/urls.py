@@ -1,0 +1,14 @@
+from django.urls import path
+
+from portal.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("leichte-sprache/", views.leichte_sprache, name="leichte-sprache"),
+    path("impressum/", views.impressum, name="impressum"),
+    path("datenschutz/", views.privacy, name="privacy"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("sprache/", views.language, name="language"),
+]
