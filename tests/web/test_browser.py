@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.conf import settings
 from django.db import connection
+from playwright.sync_api import expect
 
 from portal.models import AccessibilityFeedback
 from tests.conftest import require_binary
@@ -128,7 +129,9 @@ def test_it_walks_from_the_start_page_to_a_sent_barrier_report_by_keyboard_only(
     tab_to(page, "Nachricht senden")
     with page.expect_navigation():
         page.keyboard.press("Space")
-    page.wait_for_function("document.activeElement.id === 'error-summary'")
+    # A locator assertion, not wait_for_function: a string predicate is eval'd in the
+    # page, which our CSP (no 'unsafe-eval') refuses when the first check fails.
+    expect(page.locator("#error-summary")).to_be_focused()
     assert page.get_by_role("alert").filter(has_text="Bitte prüfen Sie Ihre Angaben").is_visible()
     assert focused(page)["id"] == "error-summary"
     message = page.get_by_label("Ihre Nachricht")
