@@ -35,10 +35,6 @@ def if_match_check(*, if_match: str | None, obj) -> None:
         raise PreconditionFailed()
 
 
-def check_if_match(request, obj) -> None:
-    if_match_check(if_match=request.headers.get("If-Match"), obj=obj)
-
-
 def with_etag(response: Response, obj) -> Response:
     response["ETag"] = etag_for(obj)
     return response
