@@ -9,6 +9,7 @@ each by its own process id.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import http.client
 import json
@@ -137,12 +138,17 @@ class Postgres:
 
     def pause(self) -> None:
         """Hang, as a frozen server does: every process stopped (SIGSTOP), sockets still open."""
-        for pid in self.processes():
-            os.kill(pid, signal.SIGSTOP)
+        self._signal_all(signal.SIGSTOP)
 
     def resume(self) -> None:
+        self._signal_all(signal.SIGCONT)
+
+    def _signal_all(self, sig: int) -> None:
+        # A backend can end between listing and signalling (its client closed the
+        # connection): it needs no signal any more.
         for pid in self.processes():
-            os.kill(pid, signal.SIGCONT)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
 
     def destroy(self) -> None:
         try:
