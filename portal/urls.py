@@ -23,6 +23,8 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("portal.web.urls")),
+    path("", include("applications.web.urls")),
+    path("", include("appointments.web.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -11,4 +11,7 @@ urlpatterns = [
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("sprache/", views.language, name="language"),
+    # After login: the overview (panels from the apps, portal/web/overview.py) and the account.
+    path("overview/", views.overview, name="overview"),
+    path("account/", views.account, name="account"),
 ]

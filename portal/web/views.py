@@ -101,3 +101,10 @@ def language(request):
     if request.user.is_authenticated and chosen in dict(settings.LANGUAGES):
         user_profile_update(user=request.user, actor=request.user, changes={"preferred_language": chosen})
     return response
+
+
+def _planned(request, **kwargs):  # written in issue #16
+    raise Http404
+
+
+overview = account = _planned
