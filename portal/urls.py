@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("portal.web.urls")),
     path("", include("applications.web.urls")),
     path("", include("appointments.web.urls")),
+    path("", include("casework.web.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -10,6 +10,5 @@ def _planned(request, **kwargs):
 application_list = _planned
 application_detail = _planned
 messages = _planned
-decision = _planned
 withdraw = _planned
 delete_draft = _planned

@@ -16,7 +16,6 @@ urlpatterns = [
     path("applications/", follow.application_list, name="list"),
     path(A, follow.application_detail, name="detail"),  # the link in our e-mails
     path(A + "messages/", follow.messages, name="messages"),
-    path(A + "decision/", follow.decision, name="decision"),
     path(A + "withdraw/", follow.withdraw, name="withdraw"),
     path(A + "delete/", follow.delete_draft, name="delete"),
     # apply
