@@ -243,7 +243,13 @@ def test_it_gives_the_room_back_after_the_server_restarts(appointment, redis_ser
                     expected = {counsellor.me, citizen.me}
                 # One entry per person, each on a socket of the new server: nothing
                 # stale from the stopped process is left to block or duplicate anyone.
-                after = presence_in_redis(redis_server, appointment)
+                # (The lobby may be empty before the entry is gone: members past their
+                # TTL are left out at once, and the next heartbeat's reap deletes them.)
+                for _ in range(300):
+                    after = presence_in_redis(redis_server, appointment)
+                    if set(after) == expected:
+                        break
+                    await asyncio.sleep(0.1)
                 assert set(after) == expected
                 assert {after[p]["state"] for p in (counsellor.me, citizen.me)} == {"admitted"}
                 assert not {e["channel"] for e in after.values()} & {e["channel"] for e in before.values()}
@@ -340,12 +346,31 @@ def test_it_keeps_the_call_going_in_the_browser_while_redis_is_away(appointment,
             browser.close()
 
 
+ROOM_STATE = """() => ({
+    shown: ['join-panel', 'waiting', 'call', 'ended'].filter(id => document.getElementById(id) && !document.getElementById(id).hidden),
+    status: (document.getElementById('status') || {}).textContent,
+    problem: (document.getElementById('problem') || {}).textContent,
+    peers: [...document.querySelectorAll('#remotes figure')].map(f => ({id: f.id, state: f.dataset.state,
+        old: !!(f.querySelector('video') || {dataset: {}}).dataset.old})),
+})"""
+
+
+def room_diagnosis(pages: dict, console: dict, server: Daphne) -> str:
+    """What each page shows and logged, and the server's log: why a call did not come back."""
+    lines = []
+    for role, page in pages.items():
+        lines.append(f"{role}: {page.evaluate(ROOM_STATE)}")
+        lines.extend(f"  {line}" for line in console[role][-15:])
+    return "\n".join(lines) + "\nserver:\n" + server.output()[-3000:]
+
+
 @pytest.mark.browser
 def test_it_brings_the_browsers_back_into_the_call_after_the_server_restarts(appointment, redis_server):
     """room.js with Debian's chromium: daphne stops (SIGTERM, then SIGKILL) in the middle
     of a call and a new one starts on the same port; both pages keep trying while the
     server is away and come back into the call by themselves (the citizen is let in
     again at once), with new peer connections."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import require_binary
@@ -361,6 +386,9 @@ def test_it_brings_the_browsers_back_into_the_call_after_the_server_restarts(app
             try:
                 pages = room_pages(browser, server, appointment, sessions)
                 counsellor, citizen = pages["counsellor"], pages["citizen"]
+                console = {role: [] for role in pages}
+                for role, page in pages.items():
+                    page.on("console", lambda m, role=role: console[role].append(f"{m.type}: {m.text}"))
                 failed_tickets = {page: 0 for page in pages.values()}
                 for page in pages.values():
                     page.on(
@@ -390,13 +418,16 @@ def test_it_brings_the_browsers_back_into_the_call_after_the_server_restarts(app
                             page.wait_for_timeout(100)
                         assert failed_tickets[page] > marks[page], "no reconnect attempt"
                     server = Daphne(env, port=server.port).__enter__()
-                    for page in (counsellor, citizen):
+                    for role, page in pages.items():
                         # A new video element: the call was set up again through the new server.
-                        page.wait_for_function(
-                            """() => [...document.querySelectorAll('#remotes video')]
-                                .some(v => !v.dataset.old && v.videoWidth > 0 && !v.paused && v.readyState >= 2)""",
-                            timeout=90_000,
-                        )
+                        try:
+                            page.wait_for_function(
+                                """() => [...document.querySelectorAll('#remotes video')]
+                                    .some(v => !v.dataset.old && v.videoWidth > 0 && !v.paused && v.readyState >= 2)""",
+                                timeout=90_000,
+                            )
+                        except PlaywrightTimeout:
+                            pytest.fail(f"{role} not back in the call after {sig!r}:\n{room_diagnosis(pages, console, server)}")
                         assert page.locator("#call").is_visible()
                     assert_no_crash(server)
             finally:

@@ -205,7 +205,7 @@
         remember([message.participant]);
         // The ones already present offer to the newcomer (adding tracks fires negotiationneeded).
         closePeer(message.participant.id);
-        peerFor(message.participant.id, false);
+        peerFor(message.participant.id, politeTowards(message.participant.id));
         say(interpolate(gettext("%(name)s joined."), { name: message.participant.display_name }, true));
         break;
       case "peer-left":
@@ -312,6 +312,14 @@
 
   // --- Peer connections: perfect negotiation -----------------------------------------
 
+  // Perfect negotiation needs exactly one polite side per pair. Who joined last cannot
+  // decide it: after a server restart both come back at once, each is told the other
+  // joined, both offer, and two impolite sides would ignore each other's offer for ever.
+  // The participant ids decide, the same way on both sides.
+  function politeTowards(id) {
+    return state.me < id;
+  }
+
   function peerFor(id, polite) {
     var existing = state.peers.get(id);
     if (existing) { return existing; }
@@ -372,8 +380,8 @@
 
   async function onSignal(from, data) {
     if (!state.admitted) { return; }
-    // An offer from someone we have no connection with: we are the newcomer, and polite.
-    var peer = peerFor(from, true);
+    // An offer from someone we have no connection with: we are the newcomer.
+    var peer = peerFor(from, politeTowards(from));
     var pc = peer.pc;
     if (data.description) {
       var description = data.description;
