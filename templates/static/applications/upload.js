@@ -48,7 +48,7 @@
       if (!e.lengthComputable) { return; }
       var percent = Math.round((e.loaded / e.total) * 100);
       bar.value = percent;
-      status.textContent = (status.getAttribute("data-uploading") || "{percent} %").replace("{percent}", percent);
+      status.textContent = (status.getAttribute("data-uploading") || "") + " " + percent + " %";
     });
     xhr.addEventListener("load", function () { showPage(xhr.responseText, xhr.responseURL); });
     xhr.addEventListener("error", function () {

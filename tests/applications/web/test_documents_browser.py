@@ -172,7 +172,7 @@ def test_it_answers_a_document_request_in_ukrainian_without_javascript(browser, 
     request = in_thread(lambda: make_request(citizen, draft))
     page = new_page(browser, citizen, language="uk", javascript=False)
     page.goto(f"{browser.server_url}/applications/{draft.public_id}/requests/{request.public_id}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Запитано документи")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Документи запитано")
     expect(page.locator("[lang=de]").filter(has_text="§")).not_to_have_count(0)
 
     answer_request(page, files / "Kontoauszug.pdf", language="uk")
