@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from applications.models import Document
 from applications.services import application_create
 from casework.services import document_request_create
+from portal.models import Jobcenter
 from tests.applications.conftest import PDF_BYTES
 from tests.applications.factories import fill_complete
 from tests.conftest import require_binary
@@ -97,14 +98,15 @@ def in_thread(query):
 
 
 def make_case():
-    """A citizen with a lodged, filled application, and a submitted one with a document request."""
-    jobcenter = JobcenterFactory(name="Jobcenter Kaiserslautern")
+    """A citizen with a lodged, filled application (of the one Jobcenter: references are unique)."""
+    jobcenter = Jobcenter.objects.first() or JobcenterFactory(name="Jobcenter Kaiserslautern")
     citizen = UserFactory(citizen=True)
     draft = fill_complete(application_create(applicant=citizen, jobcenter_id=jobcenter.public_id, lodge=True))
     return citizen, draft
 
 
 def make_request(citizen, application):
+    """Submit ``application`` and have a team lead ask for documents (the casework service)."""
     from applications.services import application_submit
 
     application = application_submit(application=application, actor=citizen)
@@ -152,7 +154,10 @@ def test_it_uploads_downloads_and_deletes_evidence_with_progress_in_german(brows
     expect(region.get_by_label("Fortschritt beim Hochladen")).to_be_visible()
     screenshot(page, "evidence-progress-de-phone")
     expect(page.get_by_role("status").filter(has_text="Ihre Datei wurde hochgeladen")).to_be_visible(timeout=60_000)
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     expect(page.get_by_role("link", name="Kamera.jpg")).to_be_visible()
     screenshot(page, "evidence-uploaded-de-phone")
 
@@ -162,7 +167,9 @@ def test_it_uploads_downloads_and_deletes_evidence_with_progress_in_german(brows
     assert open(download.value.path(), "rb").read() == PDF_BYTES
 
     delete_evidence(page, "Mietvertrag.pdf")
-    stored = in_thread(lambda: sorted(Document.objects.filter(application=draft).values_list("original_name", "checklist_key")))
+    stored = in_thread(
+        lambda: sorted(Document.objects.filter(application=draft).values_list("original_name", "checklist_key"))
+    )
     assert stored == [("Kamera.jpg", "other")]
     assert not [p for p in page.problems if "Content Security Policy" in p or "Refused" in p], page.problems
 
@@ -224,16 +231,17 @@ def test_it_refuses_an_announced_body_over_the_cap_with_a_page_before_reading_it
 def test_it_has_no_axe_violations_at_phone_and_desktop_size(browser, language):
     from axe_playwright_python.sync_playwright import Axe
 
-    citizen, draft = in_thread(make_case)
-    request = in_thread(lambda: make_request(citizen, draft))
-    paths = {
-        "evidence": f"/applications/{draft.public_id}/evidence/",
-        "request": f"/applications/{draft.public_id}/requests/{request.public_id}/",
+    citizen, draft = in_thread(make_case)  # the evidence page of a draft: an upload per item
+    other, submitted = in_thread(make_case)
+    request = in_thread(lambda: make_request(other, submitted))
+    pages = {
+        "evidence": (citizen, f"/applications/{draft.public_id}/evidence/"),
+        "request": (other, f"/applications/{submitted.public_id}/requests/{request.public_id}/"),
     }
     axe, report = Axe(), []
     for size in SIZES:
-        page = new_page(browser, citizen, language=language, size=size)
-        for name, path in paths.items():
+        for name, (user, path) in pages.items():
+            page = new_page(browser, user, language=language, size=size)
             page.goto(browser.server_url + path)
             assert page.locator("html").get_attribute("lang") == language
             results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AA}})
@@ -241,5 +249,5 @@ def test_it_has_no_axe_violations_at_phone_and_desktop_size(browser, language):
                 report.append(f"{path} {size}:\n{results.generate_report()}")
             assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
             screenshot(page, f"{name}-{language}-{size}")
-        page.context.close()
+            page.context.close()
     assert report == [], "\n".join(report)

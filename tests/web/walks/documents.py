@@ -43,7 +43,9 @@ def upload_evidence(page, item_label: str, path: Path | str, *, photo: bool = Fa
     (through the camera input when ``photo``) and wait for the page to say it was stored."""
     region = page.get_by_role("region", name=item_label, exact=True)
     _send(page, region, path, photo=photo, language=language)
-    expect(page.get_by_role("region", name=item_label, exact=True).get_by_role("link", name=Path(path).name)).to_be_visible()
+    expect(
+        page.get_by_role("region", name=item_label, exact=True).get_by_role("link", name=Path(path).name)
+    ).to_be_visible()
 
 
 def delete_evidence(page, file_name: str, *, language: str = "de") -> None:
