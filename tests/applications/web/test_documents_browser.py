@@ -18,7 +18,7 @@ from applications.models import Document
 from applications.services import application_create
 from casework.services import document_request_create
 from portal.models import Jobcenter
-from tests.applications.conftest import PDF_BYTES
+from tests.applications.conftest import EXE_BYTES, PDF_BYTES
 from tests.applications.factories import fill_complete
 from tests.conftest import require_binary
 from tests.factories import JobcenterFactory, UserFactory
@@ -75,6 +75,7 @@ def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("uploads")
     (folder / "Mietvertrag.pdf").write_bytes(PDF_BYTES)
     (folder / "Kontoauszug.pdf").write_bytes(PDF_BYTES)
+    (folder / "Programm.pdf").write_bytes(EXE_BYTES)
     noise = Image.frombytes("L", (750, 1000), random.Random(7).randbytes(750 * 1000))
     photo = Image.merge("RGB", [noise, noise.rotate(180), noise.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
     buffer = io.BytesIO()
@@ -167,6 +168,15 @@ def test_it_uploads_downloads_and_deletes_evidence_with_progress_in_german(brows
     assert open(download.value.path(), "rb").read() == PDF_BYTES
 
     delete_evidence(page, "Mietvertrag.pdf")
+
+    # A refused file: the answered page comes in with its error summary focused.
+    region = page.get_by_role("region", name="Weitere Unterlagen", exact=True)
+    region.get_by_label("Datei auswählen", exact=True).set_input_files(str(files / "Programm.pdf"))
+    region.get_by_role("button", name="Hochladen").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    expect(
+        page.get_by_role("region", name="Weitere Unterlagen", exact=True).get_by_label("Datei auswählen")
+    ).to_have_attribute("aria-invalid", "true")
     stored = in_thread(
         lambda: sorted(Document.objects.filter(application=draft).values_list("original_name", "checklist_key"))
     )
