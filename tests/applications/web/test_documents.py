@@ -18,6 +18,8 @@ from portal.clock import berlin_today
 from tests.applications.conftest import EXE_BYTES, PDF_BYTES, PNG_BYTES, stored_files
 from tests.applications.factories import ApplicationFactory, fill_complete
 from tests.factories import JobcenterFactory, UserFactory, login
+from tests.security import uploads_corpus as corpus
+from tests.security.uploads_clamd import clamd  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +140,34 @@ def test_it_shows_a_file_over_the_limit_at_the_field(page, draft, settings):
 
     assert response.status_code == 400
     other = next(s["form"] for s in response.context["sections"] if s["key"] == "other")
-    assert "larger than 0.0009765625 MB" in other["file"].errors[0] or "larger than" in other["file"].errors[0]
+    assert other["file"].errors[0].startswith("The file is larger than")
     assert not Document.objects.exists()
+
+
+def test_it_shows_a_virus_at_the_field(page, draft, clamd, settings, _private_storage):  # noqa: F811 (the fixture)
+    settings.APPLICATION_VIRUS_SCAN = True
+    settings.APPLICATION_CLAMD_ADDRESS = clamd.unix_address
+    settings.APPLICATION_CLAMD_TIMEOUT = 10
+
+    response = page.post(url("evidence", draft), {"photo": pdf("rechnung.jpg", corpus.eicar())})
+
+    assert response.status_code == 400
+    other = next(s["form"] for s in response.context["sections"] if s["key"] == "other")
+    assert other["photo"].errors and "virus" in other["photo"].errors[0].lower()
+    assert stored_files(_private_storage) == [] and not Document.objects.exists()
+
+
+def test_it_says_so_when_the_virus_scanner_cannot_answer(page, draft, settings, tmp_path):
+    settings.APPLICATION_VIRUS_SCAN = True
+    settings.APPLICATION_CLAMD_TIMEOUT = 1
+    settings.APPLICATION_CLAMD_ADDRESS = str(tmp_path / "no-clamd.sock")
+
+    response = page.post(url("evidence", draft), {"file": pdf()})
+
+    assert response.status_code == 400
+    other = next(s["form"] for s in response.context["sections"] if s["key"] == "other")
+    assert other["file"].errors and not Document.objects.exists()
+    assert other["file"].errors[0] in response.content.decode().replace("&#x27;", "'")
 
 
 def test_it_answers_a_body_far_over_the_limit_with_the_page_and_a_message(page, draft, settings):

@@ -146,7 +146,7 @@ def test_it_uploads_downloads_and_deletes_evidence_with_progress_in_german(brows
     cdp = page.context.new_cdp_session(page)
     cdp.send(
         "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 400 * 1024},
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 1024 * 1024},
     )
     region = page.get_by_role("region", name="Weitere Unterlagen", exact=True)
     region.get_by_label("Foto aufnehmen", exact=True).set_input_files(str(files / "Kamera.jpg"))
