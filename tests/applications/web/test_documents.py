@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 
 from applications.constants import DocumentRequestStatus
@@ -236,6 +237,15 @@ def test_it_deletes_an_upload_before_submission(page, draft, _private_storage, d
     assert "was deleted" in response.content.decode()
 
 
+def test_it_only_deletes_on_a_post(page, draft):
+    document = document_upload(application=draft, actor=draft.applicant, upload=pdf("Ausweis.pdf"))
+
+    response = page.get(url("document-delete", draft, document.public_id))
+
+    assert response.status_code == 302 and response["Location"] == url("evidence", draft)
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
 def test_it_keeps_an_upload_when_the_delete_form_is_stale(page, draft):
     document = document_upload(application=draft, actor=draft.applicant, upload=pdf("Ausweis.pdf"))
     stale = version(draft)
@@ -268,7 +278,10 @@ def test_it_shows_the_request_with_deadline_and_the_warning_as_stored(page, citi
     html = response.content.decode()
     assert response.status_code == 200
     assert "Kontoauszüge der letzten drei Monate" in html
-    assert request.consequences_text.splitlines()[0] in html
+    assert (
+        f'<div class="documents-legal" lang="de"><p class="kern-body">{linebreaksbr(request.consequences_text)}</p>'
+        in html
+    )
     assert 'lang="de"' in html
     assert request.deadline.strftime("%Y") in html and "Overdue" not in html
     assert 'capture="environment"' in html
