@@ -38,6 +38,7 @@ from clamdpy.exceptions import ClamdException
 from django.core.exceptions import TooManyFilesSent
 from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -115,6 +116,18 @@ def too_large(size: int) -> Problem:
 def check_size(size: int) -> None:
     if size > app_settings.UPLOAD_MAX_BYTES:
         raise too_large(size)
+
+
+# The form fields and multipart framing around an uploaded file (the same allowance
+# as ``portal.bodylimit.UPLOAD_FORM_ALLOWANCE``, which caps the body while it streams).
+FORM_ALLOWANCE = 1024 * 1024
+
+
+def check_request_size(request) -> None:
+    """Refuse an upload request whose announced body is over the limit before reading it."""
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > app_settings.UPLOAD_MAX_BYTES + FORM_ALLOWANCE:
+        raise too_large(length)
 
 
 def check_file_count(request) -> None:
@@ -397,6 +410,16 @@ def open_stored(name: str):
         return private_storage().open(name, "rb")
     except FileNotFoundError:
         raise Problem(status=404, code="file_missing", detail=_("The file is not available.")) from None
+
+
+def download_response(document) -> FileResponse:
+    """The stored file of ``document`` as a download, never rendered inline (API and pages)."""
+    return FileResponse(
+        open_stored(document.storage_name),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
 
 
 def discard(name: str) -> None:

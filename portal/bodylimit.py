@@ -21,6 +21,12 @@ For each HTTP request with a body it:
 
 Paths that are not DRF views (allauth's headless API, its pages, the admin,
 health checks) get the cap only: their login and signup need their small bodies.
+A page view that takes an upload form is marked with ``@upload_page``: it gets
+the upload cap, and a body announced over it (step 2) is not answered with a
+problem document a person cannot read: the view is called without the body, as
+a GET that ``body_was_too_large(request)`` tells apart, so it renders its page
+(in the layout, in the person's language, with the message at the form) with
+status 413. The body is never read; the connection closes after the answer.
 
 The server must hand the body over as it arrives for this to help: uvicorn and
 granian do; daphne reads the whole body (into a temporary file) before it calls
@@ -29,6 +35,7 @@ the application, so ``portal.daphne_streaming`` makes it stream too.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -68,11 +75,27 @@ UPLOAD_FORM_ALLOWANCE = 1024 * 1024
 REPLAY_PIECE = 64 * 1024
 
 
+# Set in the scope of a page upload whose body was over the cap (see the module docstring).
+TOO_LARGE_SCOPE_KEY = "portal.body_too_large"
+
+
+def upload_page(view):
+    """Mark a page view (not DRF) that parses a multipart upload form."""
+    view.upload_page = True
+    return view
+
+
+def body_was_too_large(request) -> bool:
+    """True when ``request`` is the body-less stand-in for an upload over the cap."""
+    return bool(getattr(request, "scope", None) and request.scope.get(TOO_LARGE_SCOPE_KEY))
+
+
 @dataclass(frozen=True)
 class Route:
     upload: bool = False
     view_class: type[APIView] | None = None
     public: bool = True
+    page: bool = False
 
     @property
     def cap(self) -> int | None:
@@ -95,7 +118,7 @@ def route_for(path: str, method: str) -> Route:
 def _route_of_view(func, method: str) -> Route:
     view_class = getattr(func, "cls", None)  # DRF's as_view() and @api_view set it
     if not (isinstance(view_class, type) and issubclass(view_class, APIView)):
-        return Route()
+        return Route(upload=True, page=True) if getattr(func, "upload_page", False) else Route()
     upload = any(issubclass(parser, (MultiPartParser, FileUploadParser)) for parser in view_class.parser_classes)
     public = _lets_anonymous_in(view_class, getattr(func, "initkwargs", None) or {}, method)
     return Route(upload=upload, view_class=view_class, public=public)
@@ -207,6 +230,8 @@ class BodyLimitMiddleware:
         route = route_for(scope["path"], scope["method"])
         cap = route.cap
         if cap is not None and length > cap:
+            if route.page:
+                return await self._too_large_page(scope, receive, send)
             return await send_too_large(send, scope)
         if (
             not route.public
@@ -228,6 +253,29 @@ class BodyLimitMiddleware:
         if cap is None:
             return await self.app(scope, receive, send)
         await self.app(scope, *_counting(scope, receive, send, cap))
+
+    async def _too_large_page(self, scope, receive, send) -> None:
+        """The page view, called as a GET without the body it was sent (never read)."""
+        dropped = (b"content-length", b"content-type", b"transfer-encoding")
+        headers = [(k, v) for k, v in scope["headers"] if k not in dropped]
+        scope = {**scope, "method": "GET", "headers": headers, TOO_LARGE_SCOPE_KEY: True}
+        given = False
+
+        async def no_body():
+            nonlocal given
+            if not given:
+                given = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            # Django waits here for a disconnect while the view runs, and stops
+            # waiting once the answer is sent; the unread body is never received.
+            return await asyncio.get_running_loop().create_future()
+
+        async def closing_send(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, no_body, closing_send)
 
     async def _dechunked(self, scope, receive, send, cap: int | None) -> None:
         """A body without a length, read here up to the cap and handed on with

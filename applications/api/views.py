@@ -9,7 +9,7 @@ fields and answer 200 with ``rejected`` naming each field that was not saved.
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -60,7 +60,6 @@ from applications.api.serializers import (
     split_valid,
 )
 from applications.checklist import checklist_for
-from applications.conf import app_settings
 from applications.constants import Relationship
 from applications.models import Application, AssetEntry, IncomeEntry
 from applications.selectors import (
@@ -486,9 +485,7 @@ class DocumentList(CitizenView):
         """Upload a PDF, JPEG or PNG (``file``) for a checklist item (``checklist_key``,
         default "other") or in answer to a document request (``document_request``)."""
         application = self.application(application_id)
-        # Refuse an oversized body before reading it (1 MiB allowance for the form around the file).
-        if int(request.META.get("CONTENT_LENGTH") or 0) > app_settings.UPLOAD_MAX_BYTES + 1024 * 1024:
-            raise files.too_large(int(request.META["CONTENT_LENGTH"]))
+        files.check_request_size(request)  # before the body is read
         files.check_file_count(request)
         data = DocumentIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -531,12 +528,7 @@ class DocumentFile(CitizenView):
         """The file itself, always as a download (never rendered inline)."""
         application = self.application(application_id)
         document = child_get(queryset=documents_for(application=application), public_id=document_id)
-        return FileResponse(
-            files.open_stored(document.storage_name),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return files.download_response(document)
 
 
 class DocumentRequestList(CitizenView):
