@@ -171,7 +171,10 @@ def test_it_shows_no_withdraw_button_for_a_decided_application(citizen, client):
 
 def test_it_shows_a_withdrawal_reason_in_the_timeline(citizen, client):
     application = ApplicationFactory(in_review=True, applicant=citizen)
-    client.post(page(application, "withdraw/"), {"reason": "Ich habe Arbeit.", "version": application.version, "confirmed": "on"})
+    client.post(
+        page(application, "withdraw/"),
+        {"reason": "Ich habe Arbeit.", "version": application.version, "confirmed": "on"},
+    )
     text = client.get(page(application)).text
     assert "Application withdrawn" in text and "Reason: Ich habe Arbeit." in text
 
@@ -292,7 +295,9 @@ def test_it_does_not_withdraw_from_a_stale_form(citizen, client):
 
 def test_it_sends_a_decided_application_back_from_the_withdraw_page(citizen, client):
     application = ApplicationFactory(approved=True, applicant=citizen)
-    response = client.post(page(application, "withdraw/"), {"reason": "x", "version": application.version, "confirmed": "on"})
+    response = client.post(
+        page(application, "withdraw/"), {"reason": "x", "version": application.version, "confirmed": "on"}
+    )
     assert response.status_code == 302 and response["Location"] == page(application)
     application.refresh_from_db()
     assert application.status == S.APPROVED
