@@ -329,3 +329,29 @@ def test_it_does_not_delete_from_a_stale_form(citizen, client):
     assert response.status_code == 412
     assert "Your application was changed meanwhile." in response.text
     assert Application.objects.filter(pk=application.pk).exists()
+
+
+# --- links and page rules ---------------------------------------------------------------------
+def test_the_link_in_our_emails_opens_the_application_page(citizen, client):
+    from urllib.parse import urlsplit
+
+    from applications.services import application_link
+
+    application = ApplicationFactory(in_review=True, applicant=citizen)
+    response = client.get(urlsplit(application_link(application)).path)
+    assert response.status_code == 200
+    assert f"Your application {application.reference}" in response.text
+
+
+def test_the_start_page_links_a_logged_in_person_to_the_overview(client):
+    text = client.get("/").text
+    assert 'href="/overview/"' in text and "Go to your overview" in text
+
+
+@pytest.mark.parametrize("suffix", ["", "messages/", "withdraw/"])
+def test_the_pages_carry_no_inline_script_or_style(citizen, client, suffix):
+    application = ApplicationFactory(in_review=True, applicant=citizen)
+    response = client.get(page(application, suffix))
+    assert response.status_code == 200 and "script-src 'self'" in response["Content-Security-Policy"]
+    assert " style=" not in response.text and "<style" not in response.text
+    assert "<script>" not in response.text and "onclick" not in response.text
