@@ -355,3 +355,15 @@ def test_the_pages_carry_no_inline_script_or_style(citizen, client, suffix):
     assert response.status_code == 200 and "script-src 'self'" in response["Content-Security-Policy"]
     assert " style=" not in response.text and "<style" not in response.text
     assert "<script>" not in response.text and "onclick" not in response.text
+
+
+def test_the_api_names_the_same_next_step(citizen, client):
+    from rest_framework.test import APIClient
+
+    application = ApplicationFactory(documents_requested=True, applicant=citizen)
+    request = DocumentRequestFactory(application=application)
+    api = APIClient()
+    login(api, citizen)
+    detail = api.get(f"/api/v1/applications/{application.public_id}/").json()
+    assert detail["next_step"] == {"kind": "request", "request": str(request.public_id)}
+    assert f"/requests/{request.public_id}/" in client.get("/overview/").text
