@@ -10,6 +10,7 @@ refusal (``Problem``) with a message on the same page.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages as flash
@@ -122,8 +123,11 @@ def application_detail(request, application_id):
     """The application's page: the link in every e-mail about it."""
     application = application_get_for_owner(user=request.user, public_id=application_id, detail=True)
     context = application_summary(application)
+    timeline = list(timeline_for(application=application))
+    for event in timeline:  # the data holds dates as ISO strings; shown as dates of the page's language
+        event.deadline = dt.date.fromisoformat(event.data["deadline"]) if event.data.get("deadline") else None
     context.update(
-        timeline=timeline_for(application=application),
+        timeline=timeline,
         documents=documents_for(application=application),
         requests=document_requests_for(application=application),
     )

@@ -81,6 +81,18 @@ def test_it_goes_to_the_overview_after_a_login_without_next(citizen, db):
 
 
 # --- overview ---------------------------------------------------------------------------------
+def test_it_sends_an_anonymous_visitor_from_the_overview_to_the_login(db):
+    response = Client().get("/overview/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/overview/"
+
+
+def test_it_shows_staff_no_application_panel(db):
+    staff = UserFactory(staff=True)
+    ApplicationFactory(in_review=True, jobcenter=staff.jobcenter)
+    text = client_for(staff).get("/overview/").text
+    assert "Your application" not in text and "Apply for Bürgergeld" not in text
+
+
 def test_it_offers_to_apply_when_there_is_no_application(client):
     response = client.get("/overview/")
     assert response.status_code == 200
@@ -160,6 +172,15 @@ def test_it_shows_status_timeline_requests_and_documents(citizen, client):
     assert "Kontoauszüge der letzten drei Monate" in text
     assert f'href="{page(application, "withdraw/")}"' in text  # in review: withdrawable
     assert page(application, "delete/") not in text  # lodged: never deletable
+
+
+def test_it_shows_a_requests_deadline_in_the_timeline_as_a_date(citizen, client):
+    application = ApplicationFactory(documents_requested=True, applicant=citizen)
+    TimelineEvent.objects.create(
+        application=application, kind=TimelineKind.DOCUMENTS_REQUESTED, data={"deadline": "2031-03-09"}
+    )
+    text = client.get(page(application)).text
+    assert "Deadline: March 9, 2031" in text and "2031-03-09" not in text
 
 
 def test_it_shows_no_withdraw_button_for_a_decided_application(citizen, client):
