@@ -204,8 +204,10 @@ def test_the_follow_pages_have_no_axe_violations(browser, language):
             results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AA}})
             if results.violations_count:
                 report.append(f"{path} {size}:\n{results.generate_report()}")
-            if size == "phone":
-                assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"], path
             screenshot(page, f"follow-{name}-{language}-{size}")
+            if size == "phone":  # reflow at 320 CSS px without horizontal scrolling (WCAG 1.4.10)
+                page.set_viewport_size({"width": 320, "height": 640})
+                assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+                page.set_viewport_size(SIZES[size])
         page.context.close()
     assert report == [], "\n".join(report)
