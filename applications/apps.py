@@ -9,6 +9,19 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
 
+    def ready(self) -> None:
+        from applications.web.follow import overview_panel
+        from portal.web import overview
+
+        overview.register(
+            overview.Panel(
+                key="applications",
+                order=10,
+                template="applications/follow/overview_panel.html",
+                context=overview_panel,
+            )
+        )
+
     def retention(self, now: datetime) -> dict[str, int]:
         """Drafts never lodged, past their period, with their files; orphaned upload files."""
         from applications.retention import applications_retention

@@ -9,6 +9,9 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from applications.checklist import checklist_for
+from applications.completeness import missing_for
+from applications.constants import EDITABLE_STATUSES, OPEN_STATUSES, DocumentRequestStatus
 from applications.models import (
     Application,
     AssetEntry,
@@ -93,3 +96,43 @@ def receipt_for(*, application: Application) -> bytes:
     if application.submitted_at is None or not application.snapshot:
         raise Problem(status=404, code="no_receipt", detail=_("There is a receipt once the application is submitted."))
     return receipt_pdf(application)
+
+
+def open_document_requests_for(*, application: Application) -> QuerySet[DocumentRequest]:
+    """The requests the applicant still has to answer, earliest deadline first."""
+    return document_requests_for(application=application).filter(status=DocumentRequestStatus.OPEN)
+
+
+def current_application_for_owner(*, user) -> Application | None:
+    """The application the citizen's overview is about: the open one (there is at most
+    one open first application), else the most recent; with everything ``missing`` reads."""
+    mine = application_detail_queryset().filter(applicant=user).order_by("-created_at", "-id")
+    return mine.filter(status__in=OPEN_STATUSES).first() or mine.first()
+
+
+def next_step_for_citizen(
+    *, application: Application, open_requests: list[DocumentRequest], unread: int
+) -> dict[str, str] | None:
+    """The one next thing the applicant should do, the first that applies
+    (``application`` from ``application_detail_queryset``):
+
+    1. answer the open document request with the earliest deadline (§66 SGB I);
+    2. read the Jobcenter's new messages;
+    3. while the form can be changed: fill the first section that still has a gap
+       (``{"kind": "section", "section": "housing"}``, the section as ``missing`` names it),
+       else upload evidence still open on the checklist, else review and submit.
+
+    ``None`` when nothing is to be done (the Jobcenter works on it, or it is closed).
+    """
+    if open_requests:
+        return {"kind": "request", "request": str(open_requests[0].public_id)}
+    if unread:
+        return {"kind": "messages"}
+    if application.status not in EDITABLE_STATUSES:
+        return None
+    gaps = missing_for(application)
+    if gaps:
+        return {"kind": "section", "section": gaps[0]["field"].split(".", 1)[0]}
+    if any(not item.done for item in checklist_for(application)):
+        return {"kind": "evidence"}
+    return {"kind": "submit"}

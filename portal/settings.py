@@ -273,7 +273,7 @@ HEADLESS_ADAPTER = "portal.headless.PortalHeadlessAdapter"
 HEADLESS_TOKEN_STRATEGY = "portal.sessions.PortalSessionTokenStrategy"  # noqa: S105 (a class path)
 # No single-page frontend of our own yet: links in e-mails lead to allauth's
 # pages under /accounts/. Apps use the codes (verification, password reset).
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/overview/"  # the citizen overview (a ?next= wins)
 
 # --- Sessions and cookies -----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -42,6 +42,7 @@ from applications.constants import (
 )
 from applications.household import forms_for, member_age, reference_day
 from applications.models import Application, Document, DocumentRequest, HouseholdMember, Message
+from applications.selectors import next_step_for_citizen, open_document_requests_for
 from applications.snapshot import plain
 from applications.workflow import citizen_actions
 from portal.api.problems import flatten_errors
@@ -643,11 +644,28 @@ class ApplicationOut(ApplicationSummaryOut):
         return links
 
 
+class NextStepOut(serializers.Serializer):
+    """The one next thing the applicant should do (``next_step_for_citizen``)."""
+
+    kind = serializers.CharField(help_text="One of: request, messages, section, evidence, submit.")
+    request = serializers.UUIDField(required=False, help_text="kind=request: the open request to answer.")
+    section = serializers.CharField(required=False, help_text="kind=section: the first section with a gap.")
+
+
 class ApplicationDetailOut(ApplicationOut):
     unread_messages = serializers.SerializerMethodField()
+    next_step = serializers.SerializerMethodField()
 
     def get_unread_messages(self, application: Application) -> int:
         return self.context["unread_messages"]
+
+    @extend_schema_field(NextStepOut(allow_null=True))
+    def get_next_step(self, application: Application) -> dict[str, str] | None:
+        return next_step_for_citizen(
+            application=application,
+            open_requests=list(open_document_requests_for(application=application)),
+            unread=self.context["unread_messages"],
+        )
 
 
 class RejectedField(serializers.DictField):

@@ -1,10 +1,28 @@
-"""Placeholder: the views are written in issue #16."""
+"""The citizen's decision page and the notice as PDF: the same selector and file
+as the API's ``CitizenDecision`` and ``CitizenDecisionDocument``."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from applications.web.follow import citizen_required
+from casework.api.views import decision_file_response
+from casework.selectors import decision_for_citizen
+from portal.audit import AuditAction
 
 
-def _planned(request, **kwargs):
-    raise Http404
+@citizen_required
+def decision(request, application_id):
+    """Outcome, period and amounts as the API's citizen view shows them (404 for strangers
+    and while there is no decision)."""
+    found = decision_for_citizen(user=request.user, public_id=application_id)
+    return render(request, "casework/citizen/decision.html", {"decision": found, "application": found.application})
 
 
-decision = decision_notice = _planned
+@citizen_required
+def decision_notice(request, application_id):
+    """The notice's bytes as stored; the download is recorded (as the API records it)."""
+    found = decision_for_citizen(
+        user=request.user, public_id=application_id, action=AuditAction.DECISION_DOCUMENT_DOWNLOAD
+    )
+    return decision_file_response(found)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +19,7 @@ from django.views.i18n import set_language
 from portal.models import JobcenterTextKind
 from portal.services import accessibility_feedback_submit, user_profile_update
 from portal.web.forms import AccessibilityFeedbackForm
+from portal.web.overview import panels_for
 from portal.web.tenant import page_jobcenter_get, page_texts_get
 
 # Barrier reports per client address and hour; more are refused with a message.
@@ -107,4 +110,12 @@ def _planned(request, **kwargs):  # written in issue #16
     raise Http404
 
 
-overview = account = _planned
+account = _planned
+
+
+@login_required
+def overview(request):
+    """The page after login: each app's panel (``portal/web/overview.py``), in order,
+    each rendered with the context its app gave (the keys are the template's variables)."""
+    panels = [render_to_string(template, context, request=request) for template, context in panels_for(request)]
+    return render(request, "portal/overview.html", {"panels": panels})
