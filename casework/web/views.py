@@ -1,10 +1,362 @@
-"""Placeholder: the views are written in issue #17."""
+"""The staff workbench (Leistungssachbearbeitung): the team's queue, a case, and
+the actions the state machine allows on it.
 
-from django.http import Http404
+Every view lets in whom the casework API lets in, by the API's own permission
+classes (role, and a second factor in this session); a case comes from the
+same access helpers (another Jobcenter's case: 404), and every read and write
+goes through the selectors and services the API calls, so the audit trail
+records a page view exactly as the API's read. A change carries the case
+version the page was rendered from (``If-Match``): a stale form gets "the case
+changed meanwhile" and the page as it is now, with what was typed kept.
+"""
+
+from __future__ import annotations
+
+import functools
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from applications.checklist import checklist_for
+from applications.constants import IN_CASEWORK_STATUSES, DocumentRequestStatus
+from applications.selectors import child_get
+from casework import legal, selectors, services
+from casework.access import application_get_for_caseworker, is_caseworker, may_work
+from casework.api.views import MayReadQueue, document_file_response
+from casework.web import forms as f
+from portal.api.conditional import etag_for
+from portal.api.permissions import IsStaff, IsTeamLead
+from portal.api.problems import Problem
+from portal.audit import AuditAction, audit_record
+from portal.clock import berlin_today
+from portal.constants import Role
+
+QUEUE_PAGE_SIZE = 50
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
-def _planned(request, **kwargs):
-    raise Http404
+# --- who may use the workbench ----------------------------------------------------------------
+def refused(request, problem: Problem):
+    return render(request, "casework/workbench/refused.html", {"detail": problem.detail}, status=403)
 
 
-queue = case = _planned
+def staff_page(permission):
+    """Let in whom the API's ``permission`` lets in: the anonymous go to the login
+    page and back; a citizen, or staff without a second factor, get the API's reason (403)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            try:
+                permission().has_permission(request, None)
+                return view(request, *args, **kwargs)
+            except Problem as problem:
+                if problem.status_code == 403:  # role_required, mfa_required
+                    return refused(request, problem)
+                raise
+
+        return wrapped
+
+    return decorate
+
+
+def problem_message(problem: Problem) -> str:
+    if problem.status_code == 412:
+        return _("The case was changed meanwhile by someone else. Please check it as it is now and try again.")
+    return str(problem.detail)
+
+
+def _problem_to_form(form, problem: Problem) -> None:
+    """The service's refusal at the field it names, else at the top of the form."""
+    named = False
+    for field, errors in (problem.errors or {}).items():
+        if field in form.fields:
+            for error in errors:
+                form.add_error(field, error)
+            named = True
+    if not named:
+        form.add_error(None, problem_message(problem))
+
+
+def _if_match(application, version: int) -> str:
+    """The ``If-Match`` of the version the form was rendered from, as the API's client sends it."""
+    return etag_for(SimpleNamespace(public_id=application.public_id, version=version))
+
+
+# --- the queue --------------------------------------------------------------------------------
+@require_GET
+@staff_page(MayReadQueue)
+def queue(request):
+    """The team's queue with the API's filters, oldest lodged first; the listing audited as the API's."""
+    form = f.QueueFilterForm(request.GET or None)
+    query = form.query() if form.is_valid() else {}
+    today = berlin_today()
+    rows = selectors.queue_applications_for_staff(
+        user=request.user, filters=selectors.QueueFilters.of(query), today=today
+    ).order_by("lodged_at", "id")
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.QUEUE_LIST,
+        object_type="casework.queue",
+        object_id="applications",
+        data={"applications": [str(a.public_id) for a in page]},
+    )
+    for application in page:
+        application.clock = selectors.clock_of(application, today=today)
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "casework/workbench/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "filters": filters.urlencode(),
+            "mine": query.get("assigned") == "me",
+            "may_claim": request.user.has_role(Role.STAFF, Role.TEAM_LEAD),
+        },
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def claim_next(request):
+    """ "Next case": the API's claim-next, then the case."""
+    try:
+        application = services.application_claim_next(user=request.user)
+    except Problem as problem:
+        messages.warning(request, problem_message(problem))
+        return redirect("casework_web:queue")
+    if application is None:
+        messages.info(request, _("There is no unassigned case in your team's queue."))
+        return redirect("casework_web:queue")
+    messages.success(request, _("Case %(reference)s is now assigned to you.") % {"reference": application.reference})
+    return redirect("casework_web:case", application.public_id)
+
+
+# --- a case -----------------------------------------------------------------------------------
+def _snapshot_sections(snapshot: dict | None) -> list[dict]:
+    """The frozen snapshot as titled lists of (field, value): the data as submitted."""
+    sections = []
+    for key in ("personal", "housing", "bank_account"):
+        data = (snapshot or {}).get(key) or {}
+        rows = [(name.replace("_", " "), value) for name, value in data.items() if value not in (None, "", [])]
+        sections.append({"key": key, "rows": rows})
+    return sections
+
+
+def _household(snapshot: dict | None) -> list[list[tuple[str, str]]]:
+    people = []
+    for member in (snapshot or {}).get("household") or []:
+        people.append(
+            [
+                (name.replace("_", " "), value)
+                for name, value in member.items()
+                if name not in ("id", "forms") and value not in (None, "", [])
+            ]
+        )
+    return people
+
+
+def _case_page(request, application_id, *, bound: dict | None = None, status: int = 200):
+    """The case as staff need it to decide; ``bound``: forms that came back with errors."""
+    bound = bound or {}
+    user = request.user
+    today = berlin_today()
+    application = selectors.case_detail_for_staff(user=user, public_id=application_id, today=today)
+    caseworker = is_caseworker(user)
+    mine = caseworker and may_work(user=user, application=application)
+    undecided = application.status in IN_CASEWORK_STATUSES
+    lead = user.has_role(Role.TEAM_LEAD)
+    for request_ in application.document_requests.all():
+        key = f"reject-{request_.public_id}"
+        request_.reject_form = bound.get(key) or f.ReasonForm(auto_id=f"id_{key}_%s")
+        request_.answerable = mine and request_.status == DocumentRequestStatus.OPEN and bool(request_.documents.all())
+    for document in application.documents.all():
+        document.inline = document.content_type in INLINE_TYPES
+        document.is_image = document.content_type.startswith("image/")
+    context = {
+        "application": application,
+        "clock": selectors.clock_of(application, today=today),
+        "sections": _snapshot_sections(application.snapshot),
+        "household": _household(application.snapshot),
+        "checklist": checklist_for(application),
+        "caseworker": caseworker,
+        "actions": {
+            "assign_to_me": caseworker and lead and undecided and application.assigned_to_id != user.pk,
+            "release": caseworker and application.assigned_to_id is not None and (lead or mine),
+            "request_documents": mine and undecided,
+            "reply": mine,
+        },
+        "request_form": bound.get("request") or f.DocumentRequestForm(auto_id="id_request_%s"),
+        "note_form": bound.get("note") or f.NoteForm(auto_id="id_note_%s"),
+        "message_form": bound.get("message") or f.MessageForm(auto_id="id_message_%s"),
+        "failed": next(iter(bound.values()), None),
+        "official": legal.official_texts(citizen_language=application.applicant.preferred_language),
+    }
+    if caseworker:  # the API's notes and Postfach reads (each audited; reading marks messages read)
+        context["notes"] = selectors.notes_of_case(user=user, public_id=application.public_id).order_by("created_at")
+        context["thread"] = services.staff_messages_read(user=user, public_id=application.public_id)
+    return render(request, "casework/workbench/case.html", context, status=status)
+
+
+@require_GET
+@staff_page(MayReadQueue)
+def case(request, application_id):
+    return _case_page(request, application_id)
+
+
+@require_GET
+@staff_page(IsStaff)
+def document(request, application_id, document_id):
+    """The API's DocumentDownload; ``?inline=1`` shows a PDF or an image in the browser."""
+    document = selectors.document_for_staff(user=request.user, public_id=application_id, document_id=document_id)
+    inline = request.GET.get("inline") == "1" and document.content_type in INLINE_TYPES
+    return document_file_response(document, as_attachment=not inline)
+
+
+def _act(request, application_id, *, form, key: str, run, done: str, lookup=None):
+    """One action: parse ``form``, call the service through ``run``, then
+    post/redirect/get; a refusal comes back at the form, with the page as it is now."""
+    application = application_get_for_caseworker(user=request.user, public_id=application_id)
+    if form.is_valid():
+        try:
+            run(application, form.cleaned_data)
+        except Problem as problem:
+            _problem_to_form(form, problem)
+            return _case_page(request, application_id, bound={key: form}, status=problem.status_code)
+        messages.success(request, done)
+        return redirect("casework_web:case", application.public_id)
+    return _case_page(request, application_id, bound={key: form}, status=400)
+
+
+@require_POST
+@staff_page(IsTeamLead)
+def assign_to_me(request, application_id):
+    """Team leads take a case (the API's Assign with themselves as assignee)."""
+    return _act(
+        request,
+        application_id,
+        form=f.VersionForm(request.POST, auto_id="id_assign_%s"),
+        key="assign",
+        done=_("The case is now assigned to you."),
+        run=lambda application, data: services.application_assign(
+            application=application,
+            actor=request.user,
+            assignee_public_id=request.user.public_id,
+            if_match=_if_match(application, data["version"]),
+        ),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def release(request, application_id):
+    return _act(
+        request,
+        application_id,
+        form=f.VersionForm(request.POST, auto_id="id_release_%s"),
+        key="release",
+        done=_("The case is back in the team's queue."),
+        run=lambda application, data: services.application_release(
+            application=application, actor=request.user, if_match=_if_match(application, data["version"])
+        ),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def request_documents(request, application_id):
+    return _act(
+        request,
+        application_id,
+        form=f.DocumentRequestForm(request.POST, auto_id="id_request_%s"),
+        key="request",
+        done=_("The documents were requested. The citizen has been notified."),
+        run=lambda application, data: services.document_request_create(
+            application=application,
+            actor=request.user,
+            description=data["description"],
+            deadline=data["deadline"],
+            if_match=_if_match(application, data["version"]),
+        ),
+    )
+
+
+def _request_of(application, request_id):
+    return child_get(queryset=application.document_requests.all(), public_id=request_id)
+
+
+@require_POST
+@staff_page(IsStaff)
+def accept_request(request, application_id, request_id):
+    key = f"accept-{request_id}"
+    return _act(
+        request,
+        application_id,
+        form=f.VersionForm(request.POST, auto_id=f"id_{key}_%s"),
+        key=key,
+        done=_("The request is fulfilled."),
+        run=lambda application, data: services.document_request_accept(
+            application=application,
+            request=_request_of(application, request_id),
+            actor=request.user,
+            if_match=_if_match(application, data["version"]),
+        ),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def reject_request(request, application_id, request_id):
+    key = f"reject-{request_id}"
+    return _act(
+        request,
+        application_id,
+        form=f.ReasonForm(request.POST, auto_id=f"id_{key}_%s"),
+        key=key,
+        done=_("The request is marked as not answered. The citizen sees your reason."),
+        run=lambda application, data: services.document_request_reject(
+            application=application,
+            request=_request_of(application, request_id),
+            actor=request.user,
+            reason=data["reason"],
+            if_match=_if_match(application, data["version"]),
+        ),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def add_note(request, application_id):
+    return _act(
+        request,
+        application_id,
+        form=f.NoteForm(request.POST, auto_id="id_note_%s"),
+        key="note",
+        done=_("The note was saved."),
+        run=lambda application, data: services.note_add(application=application, actor=request.user, body=data["body"]),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def send_message(request, application_id):
+    return _act(
+        request,
+        application_id,
+        form=f.MessageForm(request.POST, auto_id="id_message_%s"),
+        key="message",
+        done=_("Your reply was sent to the citizen's Postfach."),
+        run=lambda application, data: services.staff_message_send(
+            application=application, actor=request.user, body=data["body"]
+        ),
+    )
