@@ -14,6 +14,7 @@ from applications.constants import ApplicationKind, ApplicationStatus
 from casework import conf
 from casework.api import serializers as s
 from casework.deadlines import Flag
+from casework.models import DecisionOutcome
 from portal.clock import berlin_today
 
 
@@ -130,3 +131,60 @@ class MessageForm(forms.Form):
         if "body" in data:
             api_checked(self, s.StaffMessageIn, {"body": data["body"]})
         return data
+
+
+def _money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=False, max_digits=10, decimal_places=2, min_value=0)
+
+
+def _day(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
+    )
+
+
+class DecisionForm(VersionForm):
+    """Approve (with amounts and period) or reject (with a reason); the notice is generated from it."""
+
+    outcome = forms.ChoiceField(label=_("Decision"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+    starts_on = _day(_("Benefits from"), help_text=_("Needed for an approval."))
+    ends_on = _day(_("Benefits until"))
+    monthly_amount = _money(_("Amount per month in euros"))
+    standard_needs_amount = _money(_("Of which standard needs (Regelbedarf) in euros"))
+    additional_needs_amount = _money(_("Of which additional needs (Mehrbedarf) in euros"))
+    housing_amount = _money(_("Of which housing and heating (KdU) in euros"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed for a rejection; the citizen reads it in the notice."),
+    )
+    text = forms.CharField(
+        label=_("Further text of the notice"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    AMOUNTS = ("monthly_amount", "standard_needs_amount", "additional_needs_amount", "housing_amount")
+
+    def clean(self):
+        data = super().clean()
+        if "outcome" in data:
+            checked = api_checked(self, s.DecisionIn, {k: v for k, v in data.items() if k != "version"})
+            if checked is not None:
+                data.update(checked)
+        return data
+
+    def decision(self) -> dict:
+        """The service's keyword arguments."""
+        data = self.cleaned_data
+        return {
+            "outcome": data["outcome"],
+            "starts_on": data.get("starts_on"),
+            "ends_on": data.get("ends_on"),
+            "amounts": {name: data.get(name) for name in self.AMOUNTS},
+            "reason": data.get("reason", ""),
+            "text": data.get("text", ""),
+        }

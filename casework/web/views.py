@@ -18,12 +18,14 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.checklist import checklist_for
-from applications.constants import IN_CASEWORK_STATUSES, DocumentRequestStatus
+from applications.constants import IN_CASEWORK_STATUSES, ApplicationStatus, DocumentRequestStatus
+from applications.models import Application, BankAccount, HouseholdMember, HousingCosts
 from applications.selectors import child_get
 from casework import legal, selectors, services
 from casework.access import application_get_for_caseworker, is_caseworker, may_work
@@ -143,27 +145,38 @@ def claim_next(request):
 
 
 # --- a case -----------------------------------------------------------------------------------
+SNAPSHOT_MODELS = {
+    "personal": (HouseholdMember, Application),
+    "household": (HouseholdMember,),
+    "housing": (HousingCosts,),
+    "bank_account": (BankAccount,),
+}
+
+
+def _rows(data: dict, models, skip=("id", "forms")) -> list[tuple[str, object]]:
+    """(label, value) of a snapshot part, labelled and valued by the models' fields where they name them."""
+    rows = []
+    for name, value in data.items():
+        if name in skip or value in (None, "", []):
+            continue
+        field = next((m._meta.get_field(name) for m in models if name in {f.name for f in m._meta.fields}), None)
+        label = field.verbose_name if field is not None else name.replace("_", " ")
+        if field is not None and field.choices:
+            value = dict(field.flatchoices).get(value, value)
+        rows.append((str(label)[:1].upper() + str(label)[1:], value))
+    return rows
+
+
 def _snapshot_sections(snapshot: dict | None) -> list[dict]:
-    """The frozen snapshot as titled lists of (field, value): the data as submitted."""
-    sections = []
-    for key in ("personal", "housing", "bank_account"):
-        data = (snapshot or {}).get(key) or {}
-        rows = [(name.replace("_", " "), value) for name, value in data.items() if value not in (None, "", [])]
-        sections.append({"key": key, "rows": rows})
-    return sections
+    """The frozen snapshot's parts as titled lists of (field, value): the data as submitted."""
+    return [
+        {"key": key, "rows": _rows((snapshot or {}).get(key) or {}, SNAPSHOT_MODELS[key])}
+        for key in ("personal", "housing", "bank_account")
+    ]
 
 
-def _household(snapshot: dict | None) -> list[list[tuple[str, str]]]:
-    people = []
-    for member in (snapshot or {}).get("household") or []:
-        people.append(
-            [
-                (name.replace("_", " "), value)
-                for name, value in member.items()
-                if name not in ("id", "forms") and value not in (None, "", [])
-            ]
-        )
-    return people
+def _household(snapshot: dict | None) -> list[list[tuple[str, object]]]:
+    return [_rows(member, SNAPSHOT_MODELS["household"]) for member in (snapshot or {}).get("household") or []]
 
 
 def _case_page(request, application_id, *, bound: dict | None = None, status: int = 200):
@@ -195,7 +208,9 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
             "release": caseworker and application.assigned_to_id is not None and (lead or mine),
             "request_documents": mine and undecided,
             "reply": mine,
+            "decide": mine and ApplicationStatus.APPROVED in application.allowed_transitions,
         },
+        "decision_form": bound.get("decide") or f.DecisionForm(auto_id="id_decide_%s"),
         "request_form": bound.get("request") or f.DocumentRequestForm(auto_id="id_request_%s"),
         "note_form": bound.get("note") or f.NoteForm(auto_id="id_note_%s"),
         "message_form": bound.get("message") or f.MessageForm(auto_id="id_message_%s"),
@@ -358,5 +373,33 @@ def send_message(request, application_id):
         done=_("Your reply was sent to the citizen's Postfach."),
         run=lambda application, data: services.staff_message_send(
             application=application, actor=request.user, body=data["body"]
+        ),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def decide(request, application_id):
+    """Approve or reject; with ``preview`` the notice's PDF as it would be sent, nothing decided."""
+    form = f.DecisionForm(request.POST, auto_id="id_decide_%s")
+    if "preview" in request.POST:
+        application = application_get_for_caseworker(user=request.user, public_id=application_id)
+        if form.is_valid():
+            pdf = services.decision_notice_preview(application=application, **form.decision())
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{application.reference}-preview.pdf"'
+            return response
+        return _case_page(request, application_id, bound={"decide": form}, status=400)
+    return _act(
+        request,
+        application_id,
+        form=form,
+        key="decide",
+        done=_("The decision was sent. The citizen has been notified."),
+        run=lambda application, data: services.application_decide(
+            application=application,
+            actor=request.user,
+            if_match=_if_match(application, data["version"]),
+            **form.decision(),
         ),
     )

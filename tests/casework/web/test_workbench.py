@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from applications.constants import ApplicationStatus, DocumentRequestStatus
 from applications.models import Document, DocumentRequest, Message
-from casework.models import InternalNote
+from casework.models import Decision, InternalNote
 from portal.clock import berlin_today
 from portal.models import AuditEvent
 from tests.casework.factories import ApplicationFactory
@@ -324,3 +325,57 @@ def test_a_counsellor_cannot_act(org, my_case, client_for):
     response = client_for(org.counsellor).post(f"{page_of(my_case)}notes/", {"body": "x"})
     assert response.status_code == 403
     assert not InternalNote.objects.exists()
+
+
+# --- the decision -----------------------------------------------------------------------------
+APPROVAL = {
+    "outcome": "approved",
+    "starts_on": "2026-12-01",
+    "ends_on": "2027-11-30",
+    "monthly_amount": "1012.50",
+    "standard_needs_amount": "563.00",
+    "additional_needs_amount": "",
+    "housing_amount": "449.50",
+    "reason": "",
+    "text": "",
+}
+
+
+def test_it_previews_the_notice_without_deciding(org, my_case, client_for):
+    response = client_for(org.staff).post(
+        f"{page_of(my_case)}decision/", {**APPROVAL, "version": my_case.version, "preview": "1"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith("inline")
+    my_case.refresh_from_db()
+    assert my_case.status == ApplicationStatus.IN_REVIEW
+    assert not Decision.objects.exists()
+
+
+def test_it_approves_with_amounts_and_period(org, my_case, client_for):
+    client = client_for(org.staff)
+    assert "Preview the notice (PDF)" in text_of(client.get(page_of(my_case)))
+    response = client.post(f"{page_of(my_case)}decision/", {**APPROVAL, "version": my_case.version})
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.outcome, decision.monthly_amount, decision.housing_amount) == (
+        "approved",
+        Decimal("1012.50"),
+        Decimal("449.50"),
+    )
+    assert decision.starts_on.isoformat() == "2026-12-01" and decision.decided_by == org.staff
+    my_case.refresh_from_db()
+    assert my_case.status == ApplicationStatus.APPROVED
+    assert "Preview the notice (PDF)" not in text_of(client.get(page_of(my_case)))
+
+
+def test_a_rejection_needs_a_reason_at_the_field(org, my_case, client_for):
+    response = client_for(org.staff).post(
+        f"{page_of(my_case)}decision/", {"outcome": "rejected", "reason": "", "version": my_case.version}
+    )
+    assert response.status_code == 400
+    body = text_of(response)
+    assert 'href="#id_decide_reason"' in body and "A rejection needs a reason." in body
+    assert not Decision.objects.exists()
