@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from applications.constants import ApplicationStatus, DocumentRequestStatus
 from applications.models import Document, DocumentRequest, Message
+from applications.snapshot import build_snapshot
 from casework.models import Decision, InternalNote
 from portal.clock import berlin_today
 from portal.models import AuditEvent
@@ -154,12 +155,17 @@ def test_it_shows_a_case_and_audits_the_read_as_the_api(org, my_case, client_for
     )
     Message.objects.create(application=my_case, author=my_case.applicant, body="Wann entscheiden Sie?")
     InternalNote.objects.create(application=my_case, author=org.staff2, body="Vermieter anrufen")
+    my_case.snapshot = build_snapshot(my_case)
+    my_case.save(update_fields=["snapshot"])
+    my_case.members.update(first_name="Changed")  # the page shows the data as submitted
     client = client_for(org.staff)
     response = client.get(page_of(my_case))
     assert response.status_code == 200
     body = text_of(response)
     assert "<h1" in body and body.count("<h1") == 1 and my_case.reference in body
-    assert "Becker" in body  # the frozen snapshot
+    # The frozen snapshot, labelled by the models' fields.
+    assert "<dt>First name</dt><dd>Alex</dd>" in body.replace("> <", "><")
+    assert "<dt>Relationship</dt><dd>Applicant</dd>" in body.replace("> <", "><")
     assert "mietvertrag.pdf" in body and "Wann entscheiden Sie?" in body and "Vermieter anrufen" in body
     event = AuditEvent.objects.get(action="application.read")
     assert (event.actor, event.object_id, event.jobcenter) == (org.staff, str(my_case.public_id), org.a)
