@@ -92,6 +92,14 @@ def test_it_filters_by_the_apis_filters(org, case, my_case, client_for):
     assert case.reference in text_of(client.get(QUEUE, {"kind": "first"}))
 
 
+def test_the_api_filters_by_kind_with_the_same_selector(org, case, api_for):
+    client = api_for(org.staff)
+    assert [row["reference"] for row in client.get("/api/v1/queue/applications/?kind=first").json()["results"]] == [
+        case.reference
+    ]
+    assert client.get("/api/v1/queue/applications/?kind=renewal").status_code == 400
+
+
 def test_it_shows_an_invalid_filter_at_the_field_and_in_the_summary(org, case, client_for):
     body = text_of(client_for(org.staff).get(QUEUE, {"deadline": "tomorrow"}))
     assert 'id="error-summary"' in body
@@ -259,6 +267,8 @@ def test_two_staff_acting_on_one_version_the_second_is_told(org, my_case, client
     body = text_of(second)
     assert "The case was changed meanwhile by someone else." in body
     assert "Mietvertrag</textarea>" in body  # what was typed is kept
+    my_case.refresh_from_db()
+    assert f'name="version" value="{my_case.version}"' in body  # the page as it is now
     assert list(DocumentRequest.objects.values_list("description", flat=True)) == ["Kontoauszüge"]
     stale_release = client_for(org.staff).post(f"{page_of(my_case)}release/", {"version": version})
     assert stale_release.status_code == 412
