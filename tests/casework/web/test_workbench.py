@@ -20,7 +20,7 @@ from casework.models import Decision, InternalNote
 from portal.clock import berlin_today
 from portal.models import AuditEvent
 from tests.casework.factories import ApplicationFactory
-from tests.factories import login
+from tests.factories import UserFactory, login
 
 QUEUE = "/workbench/"
 
@@ -121,6 +121,14 @@ def test_it_says_so_when_the_queue_is_empty(org, client_for):
     assert "There is no unassigned case in your team" in text_of(response)
 
 
+def test_it_tells_staff_without_a_team_why_there_is_nothing_to_claim(org, case, client_for):
+    loner = UserFactory(staff=True, jobcenter=org.a)
+    response = client_for(loner).post("/workbench/claim-next/", follow=True)
+    assert "You are not a member of any team of your Jobcenter" in text_of(response)
+    case.refresh_from_db()
+    assert case.assigned_to is None
+
+
 def test_it_sends_the_anonymous_to_the_login_page_and_back(client, case):
     for url in (QUEUE, page_of(case)):
         response = client.get(url)
@@ -179,6 +187,8 @@ def test_it_shows_a_case_and_audits_the_read_as_the_api(org, my_case, client_for
     assert (event.actor, event.object_id, event.jobcenter) == (org.staff, str(my_case.public_id), org.a)
     assert AuditEvent.objects.filter(action="application.notes.read").exists()
     assert Message.objects.get().read_by_jobcenter_at is not None  # as the API's thread read
+
+    assert f'href="{page_of(my_case)}documents/{document.public_id}/?inline=1"' in body
 
     download = client.get(f"{page_of(my_case)}documents/{document.public_id}/")
     assert b"".join(download.streaming_content).startswith(b"%PDF")

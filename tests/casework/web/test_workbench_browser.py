@@ -63,6 +63,7 @@ def _team_with_cases():
     team = TeamFactory(jobcenter=jobcenter, name="Leistung A-Z")
     RoutingRule.objects.create(jobcenter=jobcenter, team=team, is_default=True)
     staff = UserFactory(staff=True, jobcenter=jobcenter, teams=[team], email="sb@jc.example", first_name="Sam")
+    UserFactory(team_lead=True, jobcenter=jobcenter, teams=[team], email="tl@jc.example")
     oldest = ApplicationFactory(jobcenter=jobcenter, team=team, surname="Albers", reference="KL-2026-000001")
     ApplicationFactory(
         jobcenter=jobcenter,
@@ -151,6 +152,26 @@ def test_the_request_form_works_without_javascript_and_shows_errors(browser, tea
         page, description="Personalausweis", deadline=(berlin_today() + timedelta(days=7)).isoformat()
     )
     assert in_thread(lambda: DocumentRequest.objects.get().description) == "Personalausweis"
+
+
+def test_two_staff_browsers_act_on_one_case_one_wins_the_other_is_told(browser, team):
+    staff, oldest = team
+    mine = in_thread(lambda: type(oldest).objects.get(reference="KL-2026-000002"))
+    lead = in_thread(lambda: type(staff).objects.get(email="tl@jc.example"))
+    url = f"{browser.server_url}/workbench/cases/{mine.public_id}/"
+    pages = {"staff": logged_in_page(browser, staff), "lead": logged_in_page(browser, lead)}
+    for page in pages.values():
+        page.goto(url)  # both render the same version
+    pages["lead"].get_by_label("Welche Unterlagen?").fill("Meldebescheinigung")
+    walk.request_documents(pages["staff"], description="Mietvertrag")
+    with pages["lead"].expect_navigation():
+        pages["lead"].get_by_role("button", name="Nachforderung senden").click()
+    expect(pages["lead"].get_by_role("alert")).to_contain_text("inzwischen von jemand anderem geändert")
+    expect(pages["lead"].get_by_label("Welche Unterlagen?")).to_have_value("Meldebescheinigung")
+    screenshot(pages["lead"], "workbench-case-changed-meanwhile-de-desktop")
+    assert in_thread(lambda: list(DocumentRequest.objects.values_list("description", flat=True))) == ["Mietvertrag"]
+    for page in pages.values():
+        page.context.close()
 
 
 @pytest.mark.parametrize("language", ["de", "uk"])
