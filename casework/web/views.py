@@ -13,6 +13,7 @@ changed meanwhile" and the page as it is now, with what was typed kept.
 from __future__ import annotations
 
 import functools
+import time
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,14 +49,57 @@ def refused(request, problem: Problem):
     return render(request, "casework/workbench/refused.html", {"detail": problem.detail}, status=403)
 
 
+# A form sent after the session ended (idle timeout): kept for the case page after the login.
+DRAFT_SESSION_KEY = "workbench_draft"
+DRAFT_MAX_AGE = 60 * 60  # seconds
+DRAFT_FORMS = {  # the action's URL name: the case page's form it fills again
+    "request-documents": ("request", "DocumentRequestForm", "id_request_%s"),
+    "add-note": ("note", "NoteForm", "id_note_%s"),
+    "send-message": ("message", "MessageForm", "id_message_%s"),
+    "decide": ("decide", "DecisionForm", "id_decide_%s"),
+}
+
+
+def _keep_draft(request, application_id) -> str:
+    """The session ended while a form was open (staff idle timeout): keep what was
+    typed in the new session, and send the person to log in and back to the case."""
+    case_url = reverse("casework_web:case", args=[application_id])
+    action = request.resolver_match.url_name if request.resolver_match else ""
+    if action in DRAFT_FORMS:
+        fields = {k: v[:20000] for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
+        request.session[DRAFT_SESSION_KEY] = {
+            "case": str(application_id),
+            "action": action,
+            "data": fields,
+            "at": int(time.time()),
+        }
+    return case_url
+
+
+def _draft_forms(request, application) -> dict:
+    """The kept draft of this case as unbound forms (the version is the page's current one)."""
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    if not draft or draft.get("case") != str(application.public_id):
+        return {}
+    del request.session[DRAFT_SESSION_KEY]
+    if time.time() - draft.get("at", 0) > DRAFT_MAX_AGE or draft.get("action") not in DRAFT_FORMS:
+        return {}
+    key, form_name, auto_id = DRAFT_FORMS[draft["action"]]
+    messages.info(request, _("Your session had ended. What you typed was kept: please check it and send it again."))
+    return {key: getattr(f, form_name)(initial=draft["data"], auto_id=auto_id)}
+
+
 def staff_page(permission):
     """Let in whom the API's ``permission`` lets in: the anonymous go to the login
-    page and back; a citizen, or staff without a second factor, get the API's reason (403)."""
+    page and back (a form sent after the session ended is kept as a draft); a
+    citizen, or staff without a second factor, get the API's reason (403)."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                if request.method == "POST" and "application_id" in kwargs:
+                    return redirect_to_login(_keep_draft(request, kwargs["application_id"]))
                 return redirect_to_login(request.get_full_path())
             try:
                 permission().has_permission(request, None)
@@ -185,6 +230,7 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
     user = request.user
     today = berlin_today()
     application = selectors.case_detail_for_staff(user=user, public_id=application_id, today=today)
+    drafts = _draft_forms(request, application) if request.method == "GET" else {}
     caseworker = is_caseworker(user)
     mine = caseworker and may_work(user=user, application=application)
     undecided = application.status in IN_CASEWORK_STATUSES
@@ -210,10 +256,10 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
             "reply": mine,
             "decide": mine and ApplicationStatus.APPROVED in application.allowed_transitions,
         },
-        "decision_form": bound.get("decide") or f.DecisionForm(auto_id="id_decide_%s"),
-        "request_form": bound.get("request") or f.DocumentRequestForm(auto_id="id_request_%s"),
-        "note_form": bound.get("note") or f.NoteForm(auto_id="id_note_%s"),
-        "message_form": bound.get("message") or f.MessageForm(auto_id="id_message_%s"),
+        "decision_form": bound.get("decide") or drafts.get("decide") or f.DecisionForm(auto_id="id_decide_%s"),
+        "request_form": bound.get("request") or drafts.get("request") or f.DocumentRequestForm(auto_id="id_request_%s"),
+        "note_form": bound.get("note") or drafts.get("note") or f.NoteForm(auto_id="id_note_%s"),
+        "message_form": bound.get("message") or drafts.get("message") or f.MessageForm(auto_id="id_message_%s"),
         "failed": next(iter(bound.values()), None),
         "official": legal.official_texts(citizen_language=application.applicant.preferred_language),
     }

@@ -6,6 +6,7 @@ its people, and a foreign Jobcenter B."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from applications.snapshot import build_snapshot
 from casework.models import Decision, InternalNote
 from portal.clock import berlin_today
 from portal.models import AuditEvent
+from portal.sessions import LAST_ACTIVITY_KEY
 from tests.casework.factories import ApplicationFactory
 from tests.factories import UserFactory, login
 
@@ -405,3 +407,23 @@ def test_a_rejection_needs_a_reason_at_the_field(org, my_case, client_for):
     body = text_of(response)
     assert 'href="#id_decide_reason"' in body and "A rejection needs a reason." in body
     assert not Decision.objects.exists()
+
+
+def test_a_request_sent_after_the_idle_timeout_is_kept_as_a_draft_through_the_login(org, my_case, client_for, settings):
+    client = client_for(org.staff)
+    session = client.session
+    session[LAST_ACTIVITY_KEY] = int(time.time() - settings.STAFF_IDLE_TIMEOUT - 5)
+    session.save()
+    response = client.post(
+        f"{page_of(my_case)}document-requests/",
+        {"version": my_case.version, "description": "Heizkostenabrechnung 2025", "deadline": "2027-01-15"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=" + page_of(my_case)
+    assert not DocumentRequest.objects.exists()
+
+    login(client, org.staff)  # logs in again (in the same browser session)
+    body = text_of(client.get(page_of(my_case)))
+    assert "Your session had ended. What you typed was kept" in body
+    assert "Heizkostenabrechnung 2025</textarea>" in body and 'value="2027-01-15"' in body
+    assert "Heizkostenabrechnung" not in text_of(client.get(page_of(my_case)))  # used once
