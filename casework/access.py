@@ -56,11 +56,16 @@ def application_get_for_caseworker(*, user, public_id) -> Application:
     return application_get_for_staff(user=user, public_id=public_id)
 
 
-def ensure_may_work(*, user, application: Application) -> None:
+def may_work(*, user, application: Application) -> bool:
     """Writes on a case are for the person it is assigned to, or a team lead
     (who deputises). Others must claim it first: two people must not work the
-    same case at once."""
-    if user.has_role(Role.TEAM_LEAD) or application.assigned_to_id == user.pk:
+    same case at once. (The workbench shows action buttons by this rule.)"""
+    return user.has_role(Role.TEAM_LEAD) or application.assigned_to_id == user.pk
+
+
+def ensure_may_work(*, user, application: Application) -> None:
+    """``may_work`` or 409 ``not_assigned_to_you``."""
+    if may_work(user=user, application=application):
         return
     raise Problem(
         status=409,

@@ -73,6 +73,24 @@ class QueueFilters:
     unread: bool = False
     lodged_from: date | None = None  # Berlin dates, inclusive
     lodged_to: date | None = None
+    kind: str | None = None  # ApplicationKind
+
+    @classmethod
+    def of(cls, query: dict) -> QueueFilters:
+        """The filters of a parsed queue query (the API's ``QueueQueryIn``, the workbench's form)."""
+        return cls(
+            **({"statuses": tuple(query["status"])} if query.get("status") else {}),
+            team_public_id=query.get("team"),
+            assigned=query.get("assigned") or "any",
+            assignee_public_id=query.get("assignee"),
+            # "overdue": the §88 SGG clock shows at least a warning.
+            deadline=query.get("deadline") or (Flag.WARNING if query.get("overdue") else None),
+            documents_overdue=bool(query.get("documents_overdue")),
+            unread=bool(query.get("unread")),
+            lodged_from=query.get("lodged_from"),
+            lodged_to=query.get("lodged_to"),
+            kind=query.get("kind") or None,
+        )
 
 
 def clock_cutoff(flag: str, *, today: date) -> datetime:
@@ -92,6 +110,8 @@ def queue_applications_for_staff(*, user, filters: QueueFilters, today: date) ->
         queryset = queryset.filter(assigned_to__isnull=True)
     elif filters.assigned == "others":
         queryset = queryset.exclude(assigned_to=user).filter(assigned_to__isnull=False)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
     if filters.assignee_public_id:
         queryset = queryset.filter(assigned_to__public_id=filters.assignee_public_id)
     if filters.deadline:

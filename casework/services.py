@@ -506,6 +506,37 @@ def _decision_file(*, upload: UploadedFile | None, application: Application, val
     return upload.read(), checked.original_name, False
 
 
+def _notice_values(
+    *, outcome: str, starts_on: date | None, ends_on: date | None, amounts: dict | None, reason: str, text: str
+) -> dict:
+    return {
+        "outcome": outcome,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "reason": reason,
+        "text": text,
+        **(amounts or {}),
+    }
+
+
+def decision_notice_preview(
+    *,
+    application: Application,
+    outcome: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    amounts: dict[str, Decimal | None] | None = None,
+    reason: str = "",
+    text: str = "",
+) -> bytes:
+    """The notice ``application_decide`` would generate from these values, as a
+    PDF, without deciding anything (staff look at it before they send it)."""
+    values = _notice_values(
+        outcome=outcome, starts_on=starts_on, ends_on=ends_on, amounts=amounts, reason=reason, text=text
+    )
+    return decision_pdf(application=application, values=values)
+
+
 def application_decide(
     *,
     application: Application,
@@ -530,14 +561,9 @@ def application_decide(
        that links the notice, and send an e-mail without social data.
     If anything fails, the transaction rolls back and the file is removed.
     """
-    values = {
-        "outcome": outcome,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "reason": reason,
-        "text": text,
-        **(amounts or {}),
-    }
+    values = _notice_values(
+        outcome=outcome, starts_on=starts_on, ends_on=ends_on, amounts=amounts, reason=reason, text=text
+    )
     storage = files.private_storage()
     stored: list[str] = []
     try:

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from applications.api.serializers import DocumentOut
 from applications.conf import app_settings
-from applications.constants import ApplicationStatus, DocumentRequestStatus
+from applications.constants import ApplicationKind, ApplicationStatus, DocumentRequestStatus
 from casework.deadlines import Flag
 from casework.models import DecisionOutcome
 from casework.selectors import STATS_WINDOWS, STATUS_ORDER
@@ -68,6 +68,7 @@ class QueueQueryIn(serializers.Serializer):
     unread = serializers.BooleanField(required=False, default=False)
     lodged_from = serializers.DateField(required=False)
     lodged_to = serializers.DateField(required=False)
+    kind = serializers.ChoiceField(choices=ApplicationKind.choices, required=False)
     ordering = serializers.ChoiceField(choices=["lodged_at", "-lodged_at"], default="lodged_at")
 
     def validate(self, attrs):

@@ -23,7 +23,6 @@ from applications.selectors import child_get
 from casework import conf, selectors, services
 from casework.access import application_get_for_caseworker
 from casework.api import serializers as s
-from casework.deadlines import Flag
 from casework.models import Decision, DecisionOutcome
 from portal.api.conditional import with_etag
 from portal.api.pagination import StableCursorPagination
@@ -97,18 +96,7 @@ class QueueList(APIView):
         query = self._query(request)
         user = request.user
         today = berlin_today()
-        deadline = query.get("deadline") or (Flag.WARNING if query["overdue"] else None)
-        filters = selectors.QueueFilters(
-            **({"statuses": tuple(query["status"])} if query.get("status") else {}),
-            team_public_id=query.get("team"),
-            assigned=query["assigned"],
-            assignee_public_id=query.get("assignee"),
-            deadline=deadline,
-            documents_overdue=query["documents_overdue"],
-            unread=query["unread"],
-            lodged_from=query.get("lodged_from"),
-            lodged_to=query.get("lodged_to"),
-        )
+        filters = selectors.QueueFilters.of(query)
         self.ordering = (query["ordering"], "id" if query["ordering"] == "lodged_at" else "-id")
         queryset = selectors.queue_applications_for_staff(user=user, filters=filters, today=today)
         paginator = self.pagination_class()
@@ -302,10 +290,15 @@ class DocumentDownload(APIView):
     @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in files.ALLOWED_TYPES})
     def get(self, request, application_id, document_id):
         document = selectors.document_for_staff(user=request.user, public_id=application_id, document_id=document_id)
-        handle = files.private_storage().open(document.storage_name, "rb")
-        return FileResponse(
-            handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-        )
+        return document_file_response(document)
+
+
+def document_file_response(document, *, as_attachment: bool = True) -> FileResponse:
+    """A citizen's evidence as a file (the workbench shows PDFs and images inline too)."""
+    handle = files.private_storage().open(document.storage_name, "rb")
+    return FileResponse(
+        handle, as_attachment=as_attachment, filename=document.original_name, content_type=document.content_type
+    )
 
 
 class DocumentRequests(APIView):
