@@ -166,7 +166,9 @@ def test_it_shows_status_timeline_requests_and_documents(citizen, client):
     DocumentRequestFactory(application=application)
     text = client.get(page(application)).text
     assert text.count("<h1") == 1
-    assert "The Jobcenter is reviewing your application." in text
+    # An open request is something to do: the page does not also say "nothing to do now".
+    assert "There is something you can do now" in text
+    assert "You do not need to do anything now" not in text
     assert "Application submitted" in text and "Your application is being reviewed" in text
     assert text.index("Application submitted") < text.index("Your application is being reviewed")
     assert "Kontoauszüge der letzten drei Monate" in text
