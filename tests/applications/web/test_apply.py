@@ -69,7 +69,7 @@ PERSONAL = {
 # --- secure the date -------------------------------------------------------------------------
 def test_it_secures_the_date_with_one_button_and_shows_reference_and_month(browser, jobcenter):
     page = browser.get(url("start"))
-    assert "Antragsdatum sichern" in page.content.decode() or "Secure my application date" in page.content.decode()
+    assert "Antragsdatum sichern" in page.content.decode()
 
     response = browser.post(url("start"))
 
@@ -147,7 +147,7 @@ def test_it_refuses_a_stale_form_with_a_message_and_keeps_what_was_typed(browser
 
     assert response.status_code == 409
     html = response.content.decode()
-    assert "changed meanwhile" in html or "zwischenzeitlich" in html
+    assert "Ihr Antrag wurde zwischenzeitlich geändert" in html
     assert 'value="Kyiv"' in html
     assert application.members.get(relationship=Relationship.APPLICANT).birth_place == ""
     assert f'value="{version(application)}"' in html.replace("&quot;", '"')
@@ -269,7 +269,8 @@ def complete(client, application) -> None:
 def test_the_review_lists_what_is_missing_with_links_to_the_step(browser, application):
     html = browser.get(url("review", application)).content.decode()
 
-    assert url("step", application, step="personal") + "#id_first_name" in html or "#id_birth_date" in html
+    assert url("step", application, step="personal") + "#id_birth_date" in html
+    assert "Persönliche Daten: Geben Sie Ihr Geburtsdatum an." in html
     assert url("step", application, step="bank-account") + "#id_iban" in html
     assert 'name="idempotency_key"' not in html  # nothing to submit yet
 
