@@ -44,7 +44,9 @@ def date(label, *, hint="", autocomplete: str | None = None) -> forms.CharField:
     attrs = {"type": "date"}
     if autocomplete:
         attrs["autocomplete"] = autocomplete
-    return forms.CharField(label=label, help_text=hint, required=False, widget=forms.DateInput(attrs=attrs))
+    return forms.CharField(
+        label=label, help_text=hint, required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs=attrs)
+    )
 
 
 EUROS = _("In euros, e.g. 420.50")
