@@ -116,6 +116,17 @@ def test_it_saves_the_personal_step_through_the_service_and_goes_on(browser, app
     assert (application.postcode, application.city) == ("67655", "Kaiserslautern")
 
 
+def test_it_shows_the_saved_step_again_on_any_device_in_any_language(browser, application):
+    post_step(browser, application, "personal", PERSONAL)
+
+    html = browser.get(url("step", application, step="personal"), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+
+    assert 'lang="uk"' in html
+    assert 'value="1988-05-17"' in html  # a date input takes ISO dates only, whatever the language
+    assert 'value="Kyiv"' in html
+    assert f'href="{url("step", application, step="personal")}" aria-current="step"' in html
+
+
 def test_it_saves_on_back_too(browser, application):
     response = post_step(browser, application, "housing", {"housing_type": "rent", "base_rent": "420,50"}, "back")
 
