@@ -180,9 +180,17 @@ def _household_build(application, data):
     return {"form": f.MemberForm(data, prefix="member"), "members": members}
 
 
+def _posted_id(action: str) -> uuid.UUID:
+    """The id in a "remove:<uuid>" button's value; anything else is a 404, as in a URL."""
+    try:
+        return uuid.UUID(action.removeprefix("remove:"))
+    except ValueError:
+        raise Http404 from None
+
+
 def _household_save(writes, ctx, action):
     if action.startswith("remove:"):
-        member = member_get(application=writes.application, public_id=action.removeprefix("remove:"))
+        member = member_get(application=writes.application, public_id=_posted_id(action))
         writes.done(member_delete(member=member, **writes.kw()))
         messages.success(writes.request, _("The person was removed from the household."))
         return True
@@ -226,7 +234,7 @@ def _entries_step(section: str, model, flag_form, entry_form, flag: str):
     def save(writes, ctx, action):
         if action.startswith("remove:"):
             entries = entries_for(application=writes.application, model=model)
-            entry = child_get(queryset=entries, public_id=action.removeprefix("remove:"))
+            entry = child_get(queryset=entries, public_id=_posted_id(action))
             writes.done(entry_delete(entry=entry, **writes.kw()))
             messages.success(writes.request, _("The entry was removed."))
             return True

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import gettext, override
 
 from applications.constants import ApplicationStatus, Relationship
 from applications.models import Application, HouseholdMember, IncomeEntry
@@ -186,6 +187,18 @@ def test_it_adds_and_removes_a_household_member(browser, application):
 
     assert response["Location"] == url("step", application, step="household")
     assert not HouseholdMember.objects.filter(pk=child.pk).exists()
+
+
+def test_it_cannot_remove_the_applicant_or_what_is_not_there(browser, application):
+    applicant = application.members.get(relationship=Relationship.APPLICANT)
+
+    response = post_step(browser, application, "household", {}, f"remove:{applicant.public_id}")
+    assert response.status_code == 409
+    with override("de"):
+        assert gettext("The applicant cannot be removed from the household.") in response.content.decode()
+    assert post_step(browser, application, "household", {}, "remove:not-a-uuid").status_code == 404
+    assert post_step(browser, application, "income", {}, f"remove:{uuid.uuid4()}").status_code == 404
+    assert application.members.filter(pk=applicant.pk).exists()
 
 
 def test_it_requires_the_relationship_of_a_new_person(browser, application):
