@@ -371,3 +371,22 @@ def test_two_concurrent_submits_with_one_key_submit_once(client, citizen, jobcen
 
     assert locations == [url("submitted", application)] * 2
     assert application.timeline.filter(kind="submitted").count() == 1
+
+
+def test_every_apply_page_has_one_h1_and_no_inline_script_or_style(browser, application):
+    def check(page):
+        response = browser.get(page)
+        assert response.status_code == 200, page
+        html = response.content.decode()
+        assert html.count("<h1") == 1, page
+        assert " style=" not in html and "<style" not in html, page
+        assert all('src="' in tag.split(">", 1)[0] for tag in html.split("<script")[1:]), page
+
+    check(url("secured", application))
+    for step in ("personal", "household", "housing", "income", "assets", "health-insurance", "bank-account"):
+        check(url("step", application, step=step))
+    check(url("review", application))
+    complete(browser, application)
+    browser.post(url("submit", application), {"version": version(application), "idempotency_key": "k3"})
+    check(url("submitted", application))
+    check(url("start"))  # with the open application
