@@ -156,7 +156,7 @@ class Step:
     save: Callable  # (writes, context, action) -> bool: everything valid
 
 
-def _personal_build(application, data):
+def _personal_build(application, data, query=None):
     applicant = application.applicant_member
     initial = {name: _initial(getattr(applicant, name, None)) for name in f.PersonalForm.base_fields}
     initial.update({name: getattr(application, name) for name in ADDRESS_FIELDS if name in f.PersonalForm.base_fields})
@@ -175,9 +175,19 @@ def _personal_save(writes, ctx, action):
     return valid
 
 
-def _household_build(application, data):
+def _household_build(application, data, query=None):
+    """The people, the form to add one, and the form to change one (``?edit=<id>``)."""
     members = [m for m in application.members.all() if m.relationship != Relationship.APPLICANT]
-    return {"form": f.MemberForm(data, prefix="member"), "members": members}
+    context = {"form": f.MemberForm(data, prefix="member"), "members": members}
+    edit = (data or {}).get("edit_member") or (query or {}).get("edit")
+    if edit:
+        member = next((m for m in members if str(m.public_id) == edit), None)
+        if member is None:
+            raise Http404
+        initial = {name: _initial(getattr(member, name)) for name in f.MemberEditForm.base_fields}
+        context["edit_member"] = member
+        context["edit_form"] = f.MemberEditForm(data, initial=initial, prefix="edit")
+    return context
 
 
 def _posted_id(action: str) -> uuid.UUID:
@@ -194,17 +204,26 @@ def _household_save(writes, ctx, action):
         writes.done(member_delete(member=member, **writes.kw()))
         messages.success(writes.request, _("The person was removed from the household."))
         return True
+    valid = True
+    if "edit_form" in ctx:  # the person being changed: saved on any button, as every step
+        edit = ctx["edit_form"]
+        valid = edit.is_valid()
+        if edit.values:
+            part = section_update(section="household", instance=ctx["edit_member"], values=edit.values, **writes.kw())
+            writes.done(part.application)
+        if not valid:
+            return False
     form = ctx["form"]
     if action != "add" and form.is_empty():
-        return True
+        return valid
     if not form.is_valid():
         return False
     writes.done(member_add(values=form.values, **writes.kw()).application)
     messages.success(writes.request, _("The person was added to the household."))
-    return True
+    return valid
 
 
-def _housing_build(application, data):
+def _housing_build(application, data, query=None):
     housing = application.housing
     initial = {name: _initial(getattr(housing, name)) for name in f.HousingForm.base_fields}
     return {"form": f.HousingForm(data, initial=initial)}
@@ -224,7 +243,7 @@ def _flag(value) -> str:
 
 
 def _entries_step(section: str, model, flag_form, entry_form, flag: str):
-    def build(application, data):
+    def build(application, data, query=None):
         return {
             "form": flag_form(data, initial={flag: _flag(getattr(application, flag))}),
             "entry_form": entry_form(data, application=application),
@@ -254,7 +273,7 @@ def _entries_step(section: str, model, flag_form, entry_form, flag: str):
     return build, save
 
 
-def _health_build(application, data):
+def _health_build(application, data, query=None):
     forms = []
     for member in application.members.all():
         initial = {"kind": member.health_insurance_kind, "insurer": member.health_insurer}
@@ -272,7 +291,7 @@ def _health_save(writes, ctx, action):
     return valid
 
 
-def _bank_build(application, data):
+def _bank_build(application, data, query=None):
     account = application.bank_account
     initial = {name: getattr(account, name) for name in f.BankAccountForm.base_fields}
     return {"form": f.BankAccountForm(data, initial=initial)}
@@ -350,7 +369,7 @@ def step(request, application_id, step):
         if application.status not in EDITABLE_STATUSES:
             return _not_editable(application)
     else:
-        context = spec.build(application, None)
+        context = spec.build(application, None, request.GET)
     index = STEPS.index(spec)
     forms = _forms(context)
     response = render(

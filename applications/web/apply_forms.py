@@ -149,6 +149,12 @@ class MemberForm(SectionForm):
     nationality = text(_("Nationality"), hint=_("Two-letter country code, e.g. DE or UA."))
 
 
+class MemberEditForm(MemberForm):
+    """A person already in the household, changed (the API's PATCH of a member)."""
+
+    required_fields = ()
+
+
 class HousingForm(SectionForm):
     """Kosten der Unterkunft und Heizung (Anlage KDU)."""
 

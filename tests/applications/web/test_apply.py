@@ -390,3 +390,30 @@ def test_every_apply_page_has_one_h1_and_no_inline_script_or_style(browser, appl
     browser.post(url("submit", application), {"version": version(application), "idempotency_key": "k3"})
     check(url("submitted", application))
     check(url("start"))  # with the open application
+
+
+def test_it_changes_a_household_member_through_the_same_service_as_the_api(browser, application):
+    post_step(browser, application, "household", {"member-relationship": "child", "member-first_name": "Sofiia"}, "add")
+    child = application.members.get(relationship=Relationship.CHILD)
+    page = browser.get(url("step", application, step="household") + f"?edit={child.public_id}").content.decode()
+    assert 'name="edit_member"' in page and 'value="Sofiia"' in page
+
+    response = post_step(
+        browser,
+        application,
+        "household",
+        {
+            "edit_member": str(child.public_id),
+            "edit-relationship": "child",
+            "edit-first_name": "Sofiia",
+            "edit-last_name": "Kovalenko",
+            "edit-birth_date": "2015-02-03",
+        },
+    )
+
+    assert response["Location"] == url("step", application, step="housing")
+    child.refresh_from_db()
+    assert (child.last_name, child.birth_date) == ("Kovalenko", dt.date(2015, 2, 3))
+    other = ApplicationFactory(jobcenter=application.jobcenter)
+    stranger = other.members.get()
+    assert browser.get(url("step", application, step="household") + f"?edit={stranger.public_id}").status_code == 404
