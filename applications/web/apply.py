@@ -152,7 +152,7 @@ class Step:
     slug: str
     title: str
     section: str  # the first part of ``missing``'s field paths
-    build: Callable  # (application, data) -> dict of forms and lists
+    build: Callable  # (application, data, query) -> dict of forms and lists
     save: Callable  # (writes, context, action) -> bool: everything valid
 
 

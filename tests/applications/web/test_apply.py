@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
@@ -353,17 +354,20 @@ def test_two_concurrent_submits_with_one_key_submit_once(client, citizen, jobcen
     application = Application.objects.get()
     complete(client, application)
     form = {"version": version(application), "idempotency_key": str(uuid.uuid4())}
+    clicks = [Client(), Client()]  # one browser, two requests: each its own connection
+    for each in clicks:
+        login(each, citizen)
     barrier = threading.Barrier(2)
     locations = []
 
-    def post():
+    def post(each):
         try:
             barrier.wait()
-            locations.append(client.post(url("submit", application), form)["Location"])
+            locations.append(each.post(url("submit", application), form)["Location"])
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=post) for _ in range(2)]
+    threads = [threading.Thread(target=post, args=(each,)) for each in clicks]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -371,6 +375,7 @@ def test_two_concurrent_submits_with_one_key_submit_once(client, citizen, jobcen
 
     assert locations == [url("submitted", application)] * 2
     assert application.timeline.filter(kind="submitted").count() == 1
+    assert IdempotencyRecord.objects.get(key=form["idempotency_key"]).completed
 
 
 def test_every_apply_page_has_one_h1_and_no_inline_script_or_style(browser, application):
