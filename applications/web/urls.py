@@ -20,6 +20,7 @@ urlpatterns = [
     path(A + "delete/", follow.delete_draft, name="delete"),
     # apply
     path("applications/new/", apply.start, name="start"),
+    path(A + "apply/", apply.secured, name="secured"),
     path(A + "apply/<slug:step>/", apply.step, name="step"),
     path(A + "review/", apply.review, name="review"),
     path(A + "submit/", apply.submit, name="submit"),
