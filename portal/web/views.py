@@ -6,17 +6,26 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+from rest_framework.renderers import JSONRenderer
 
-from portal.models import JobcenterTextKind
+from portal.api.conditional import etag_for
+from portal.api.problems import PreconditionFailed, Problem
+from portal.constants import Role
+from portal.export import personal_data_export
+from portal.mfa import session_used_mfa
+from portal.models import JobcenterTextKind, User
 from portal.services import accessibility_feedback_submit, user_profile_update
-from portal.web.forms import AccessibilityFeedbackForm
+from portal.web.forms import AccessibilityFeedbackForm, AccountProfileForm
 from portal.web.tenant import page_jobcenter_get, page_texts_get
 
 # Barrier reports per client address and hour; more are refused with a message.
@@ -108,3 +117,58 @@ def _planned(request, **kwargs):  # written in issue #16
 
 
 overview = account = _planned
+
+
+def _account_session_ok(request) -> bool:
+    """The API's rule for the logged-in person (``IsAuthenticatedWithRoleMFA``): staff
+    roles (and citizens of a Jobcenter that requires it) must have passed a second factor."""
+    return not request.user.needs_mfa or session_used_mfa(request.session, request.user)
+
+
+@login_required
+def account(request):
+    """The account page: the profile through ``user_profile_update`` (as ``PATCH /api/v1/me/``),
+    links to allauth's pages (e-mail, password, second factor) and the data export (Art. 15)."""
+    if not _account_session_ok(request):
+        raise PermissionDenied
+    user = request.user
+    form = AccountProfileForm(
+        request.POST or None,
+        initial={**{name: getattr(user, name) for name in AccountProfileForm.PROFILE_FIELDS}, "version": etag_for(user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_profile_update(
+                user=user, actor=user, changes=form.changes(), if_match=form.cleaned_data["version"]
+            )
+        except PreconditionFailed:
+            form.add_error(
+                None,
+                _("Your account was changed meanwhile (perhaps on another device). Please check the values and save again."),
+            )
+            # The next save applies to the account as it is now; the values typed stay in the form.
+            form.data = form.data.copy()
+            form.data["version"] = etag_for(User.objects.get(pk=user.pk))
+        except Problem as problem:
+            form.add_error(None, str(problem.detail))
+        else:
+            with translation.override(user.preferred_language):
+                messages.success(request, _("Your changes have been saved."))
+            response = redirect("web:account")
+            # The page follows the language chosen here, as it does after the language switch.
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+            return response
+    context = {"form": form, "is_citizen": user.has_role(Role.CITIZEN)}
+    return render(request, "portal/account.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+def account_data_export(request):
+    """Everything stored about the citizen as a JSON download (Art. 15 DSGVO): the same
+    export, audit event and file as ``GET /api/v1/me/data-export/``."""
+    if not request.user.has_role(Role.CITIZEN) or not _account_session_ok(request):
+        raise PermissionDenied
+    body = JSONRenderer().render(personal_data_export(user=request.user))
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
