@@ -88,7 +88,7 @@ def test_it_refuses_a_stale_form_and_keeps_the_other_change(citizen_client):
     response = _post(client, citizen, first_name="Olha", version=stale)
     assert response.status_code == 400
     body = response.content.decode()
-    assert "changed meanwhile" in body
+    assert "inzwischen geändert" in body
     assert 'value="Olha"' in body  # what was typed stays in the form
     citizen.refresh_from_db()
     assert (citizen.first_name, citizen.last_name) == ("Olena", "Kovalenko")
