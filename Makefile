@@ -95,16 +95,21 @@ audit: $(VENV)/.dev-installed
 KERN_VERSION ?= 2.7.2
 HTMX_VERSION ?= 2.0.11
 VENDOR := templates/static/vendor
-## make vendor: refresh the committed KERN UX CSS, its Fira Sans weights and htmx from npm (needs node; make run and make test do not).
+## make vendor: refresh the committed KERN UX CSS, its Fira Sans weights (subset as "Portal Sans") and htmx from npm (needs node and pip; make run and make test do not).
 vendor:
 	rm -rf var/npm && mkdir -p var/npm
 	npm install --silent --no-save --ignore-scripts --prefix var/npm @kern-ux/native@$(KERN_VERSION) htmx.org@$(HTMX_VERSION)
 	mkdir -p $(VENDOR)/kern/fonts $(VENDOR)/htmx && rm -f $(VENDOR)/kern/fonts/*.woff2  # LICENSE-fonts.md stays
 	cp var/npm/node_modules/@kern-ux/native/dist/kern.min.css var/npm/node_modules/@kern-ux/native/LICENSE.md $(VENDOR)/kern/
-	cp var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-Regular.woff2 \
-	   var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-SemiBold.woff2 $(VENDOR)/kern/fonts/
+	# Fira Sans subset to de/en/uk and renamed (Reserved Font Name "Fira"): tools/font_subset.py,
+	# with fonttools and brotli in a throwaway virtualenv (never in .venv).
+	test -x var/fontvenv/bin/python || ($(PYTHON) -m venv var/fontvenv && var/fontvenv/bin/pip install --quiet fonttools brotli)
+	var/fontvenv/bin/python tools/font_subset.py var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-Regular.woff2 \
+	   $(VENDOR)/kern/fonts/PortalSans-Regular.woff2 "Portal Sans" Regular
+	var/fontvenv/bin/python tools/font_subset.py var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-SemiBold.woff2 \
+	   $(VENDOR)/kern/fonts/PortalSans-SemiBold.woff2 "Portal Sans" SemiBold
 	cp var/npm/node_modules/htmx.org/dist/htmx.min.js var/npm/node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
-	printf '@kern-ux/native %s (EUPL-1.2), from npm by make vendor\nFira Sans Regular and SemiBold: SIL Open Font License 1.1 (LICENSE-fonts.md)\n' $(KERN_VERSION) > $(VENDOR)/kern/VERSION
+	printf '@kern-ux/native %s (EUPL-1.2), from npm by make vendor\nPortal Sans Regular and SemiBold: Fira Sans subset and renamed by tools/font_subset.py, SIL Open Font License 1.1 (LICENSE-fonts.md)\n' $(KERN_VERSION) > $(VENDOR)/kern/VERSION
 	printf 'htmx.org %s (BSD-0-Clause), from npm by make vendor\n' $(HTMX_VERSION) > $(VENDOR)/htmx/VERSION
 
 clean:
