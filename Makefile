@@ -10,7 +10,7 @@ PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 RUN_ENV = DEBUG=true PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench fuzz soak lock sbom audit vendor clean
+.PHONY: run test lint format bench page-weight fuzz soak lock sbom audit vendor clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ BENCH_ARGS ?=
 ## make bench: the benchmark suite (not part of make test); ONLY=slots runs one row and its floors; a full run writes docs/benchmarks.md.
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench.run $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
+
+## make page-weight: bytes of each page's first and later load in Chromium (production settings); writes docs/benchmarks.md.
+page-weight: $(VENV)/.dev-installed
+	$(PY) -m bench.page_weight
 
 FUZZ_EXAMPLES ?= 200
 FUZZ_ARGS ?=
