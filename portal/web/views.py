@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from rest_framework.renderers import JSONRenderer
 
-from portal.api.conditional import etag_for
 from portal.api.problems import PreconditionFailed, Problem
 from portal.constants import Role
 from portal.export import personal_data_export
@@ -132,23 +131,20 @@ def account(request):
     if not _account_session_ok(request):
         raise PermissionDenied
     user = request.user
-    form = AccountProfileForm(
-        request.POST or None,
-        initial={**{name: getattr(user, name) for name in AccountProfileForm.PROFILE_FIELDS}, "version": etag_for(user)},
-    )
+    form = AccountProfileForm.for_user(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = user_profile_update(
                 user=user, actor=user, changes=form.changes(), if_match=form.cleaned_data["version"]
             )
         except PreconditionFailed:
+            # Keep what the person changed, show the rest as saved now, with the current version.
+            form = form.rebased(User.objects.get(pk=user.pk))
+            form.is_valid()
             form.add_error(
                 None,
                 _("Your account was changed meanwhile (perhaps on another device). Please check the values and save again."),
             )
-            # The next save applies to the account as it is now; the values typed stay in the form.
-            form.data = form.data.copy()
-            form.data["version"] = etag_for(User.objects.get(pk=user.pk))
         except Problem as problem:
             form.add_error(None, str(problem.detail))
         else:
