@@ -130,7 +130,7 @@ def test_it_refuses_a_stale_form_in_ukrainian_without_javascript(jobcenter, brow
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Ваш обліковий запис тим часом змінено")
     expect(page.get_by_label("Ім’я")).to_have_value("Olha")  # what was typed is kept
-    screenshot(page, "account-stale-uk-phone")
+    screenshot(page, "account-stale-uk-desktop")
     saved = in_thread(lambda: User.objects.get(pk=person.pk))
     assert (saved.first_name, saved.last_name) == ("Olena", "Kovalenko")
     save_profile(page, "uk")  # the form now carries the current version
