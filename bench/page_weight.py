@@ -137,11 +137,11 @@ def table(rows: list[Weight], *, command: str) -> str:
     lines = [
         BEGIN,
         "",
-        f"Measured {report.now()} with `{command}` (Chromium {{chromium}}, daphne, production settings, "
+        f"Measured {report.now()} with {command} (Chromium {{chromium}}, daphne, production settings, "
         "a 360×740 window, German). *First*: empty cache; *later*: the same page again (CSS and fonts cached). "
         f"Budgets: first load under {kb(FIRST_BUDGET)}, later under {kb(LATER_BUDGET)}.",
         "",
-        "| Page | Who | First load | Requests | Later load | Requests |",
+        "| Page | Who | First load | Requests | Later load | Requests (cached ones included) |",
         "|---|---|---:|---:|---:|---:|",
     ]
     for r in measured:
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         services.drop_database(pg, name)
         services.delete_redis_keys(redis_url, name)
         shutil.rmtree(outdir, ignore_errors=True)
-    command = ".venv/bin/python -m bench.page_weight" + (" (make page-weight)" if os.environ.get("MAKELEVEL") else "")
+    command = "`.venv/bin/python -m bench.page_weight`" + (" (through `make page-weight`)" if os.environ.get("MAKELEVEL") else "")
     block = table(rows, command=command).replace("{chromium}", chromium_version())
     print(block)
     if not args.no_docs:
