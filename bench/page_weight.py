@@ -216,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         services.drop_database(pg, name)
         services.delete_redis_keys(redis_url, name)
         shutil.rmtree(outdir, ignore_errors=True)
-    command = "`.venv/bin/python -m bench.page_weight`" + (" (through `make page-weight`)" if os.environ.get("MAKELEVEL") else "")
+    command = "`.venv/bin/python -m bench.page_weight`" + (
+        " (through `make page-weight`)" if os.environ.get("MAKELEVEL") else ""
+    )
     block = table(rows, command=command).replace("{chromium}", chromium_version())
     print(block)
     if not args.no_docs:

@@ -222,4 +222,3 @@ def too_many_requests(request, exception=None):
 def not_offered(request, *args, **kwargs):
     """404 for an endpoint a library brings that the portal does not offer."""
     return problem_json_response(status=404, code="not_found", detail=_("Not found."))
-

@@ -115,7 +115,7 @@ def _planned(request, **kwargs):  # written in issue #16
     raise Http404
 
 
-overview = account = _planned
+overview = _planned
 
 
 def _account_session_ok(request) -> bool:
@@ -143,7 +143,9 @@ def account(request):
             form.is_valid()
             form.add_error(
                 None,
-                _("Your account was changed meanwhile (perhaps on another device). Please check the values and save again."),
+                _(
+                    "Your account was changed meanwhile (perhaps on another device). Please check the values and save again."
+                ),
             )
         except Problem as problem:
             form.add_error(None, str(problem.detail))

@@ -43,7 +43,13 @@ def test_it_shows_the_profile_with_its_version(citizen_client):
     assert body.count("<h1") == 1
     assert 'value="Olena"' in body and 'value="Koval"' in body
     assert f'name="version" value="{etag_for(citizen)}"' in body.replace("&quot;", '"')
-    for href in ("/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/applications/", "/account/data-export/"):
+    for href in (
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+        "/applications/",
+        "/account/data-export/",
+    ):
         assert f'href="{href}"' in body
 
 
@@ -135,9 +141,10 @@ def test_it_downloads_the_same_export_as_the_api_and_audits_it(citizen_client):
     api_export = client.get("/api/v1/me/data-export/").json()
     assert page_export == api_export
     assert page_export["account"]["first_name"] == "Olena"
-    assert AuditEvent.objects.filter(
-        action=AuditAction.PERSONAL_DATA_EXPORT, object_id=str(citizen.public_id)
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_EXPORT, object_id=str(citizen.public_id)).count()
+        == 2
+    )
 
 
 def test_it_sends_an_anonymous_download_to_the_login(jobcenter):

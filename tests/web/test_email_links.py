@@ -35,7 +35,7 @@ from casework.services import (
 from portal.clock import BERLIN
 from tests.applications.factories import fill_complete
 from tests.appointments.factories import AppointmentFactory, AppointmentTypeFactory, berlin, next_weekday
-from tests.factories import PASSWORD, JobcenterFactory, TeamFactory, UserFactory
+from tests.factories import PASSWORD, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

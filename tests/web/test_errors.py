@@ -34,7 +34,12 @@ def test_it_shows_a_404_page_to_a_browser(jobcenter):
 
 
 def test_it_shows_the_404_page_in_the_visitors_language(jobcenter):
-    body = page(Client().get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="uk", **HTML), 404, "Сторінку не знайдено", "На головну сторінку")
+    body = page(
+        Client().get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="uk", **HTML),
+        404,
+        "Сторінку не знайдено",
+        "На головну сторінку",
+    )
     assert '<html lang="uk">' in body
 
 

@@ -39,9 +39,7 @@ LABELS = {
 }
 
 
-def log_in(
-    page: Page, base_url: str, email: str, password: str, *, next_path: str = "", language: str = "de"
-) -> None:
+def log_in(page: Page, base_url: str, email: str, password: str, *, next_path: str = "", language: str = "de") -> None:
     """allauth's login form: e-mail and password; logged in when the header offers to log out."""
     labels = LABELS[language]
     page.goto(f"{base_url}/accounts/login/" + (f"?next={next_path}" if next_path else ""))
