@@ -184,3 +184,21 @@ def test_it_leads_the_video_email_to_the_room_which_offers_the_login(world):
     client.post(f"/accounts/login/?next={quote(path)}", {"login": world["citizen"].email, "password": PASSWORD})
     page = client.get(path).content.decode()
     assert f'data-room-api="/api/v1/appointments/{appointment.public_id}/video/"' in page
+
+
+ACCOUNT_LINK = re.compile(r"http://testserver(/accounts/[a-z/-]+)(?=\s)")
+
+
+def test_it_leads_the_links_in_allauths_emails_to_their_pages(world):
+    """allauth's e-mails carry codes, not links, except two notes: to an unknown address
+    (register) and about an address already registered (reset the password)."""
+    password = "Kaffeetasse-Rhein-77"
+    Client().post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    Client().post("/accounts/signup/", {"email": world["citizen"].email, "password1": password, "password2": password})
+    links = {m.to[0]: ACCOUNT_LINK.findall(m.body) for m in mail.outbox}
+    assert links == {"nobody@example.org": ["/accounts/signup/"], world["citizen"].email: ["/accounts/password/reset/"]}
+    for [path] in links.values():
+        response = Client().get(path)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        body = response.content.decode()
+        assert body.count("<h1") == 1 and 'id="main"' in body
