@@ -2,6 +2,7 @@
 the links to allauth's pages and the data export (Art. 15 DSGVO)."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -151,3 +152,11 @@ def test_it_sends_an_anonymous_download_to_the_login(jobcenter):
     response = Client().get("/account/data-export/")
     assert response["Location"] == "/accounts/login/?next=/account/data-export/"
     assert not AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_EXPORT).exists()
+
+
+def test_it_keeps_the_account_and_error_pages_free_of_inline_script_and_style(citizen_client):
+    _citizen, client = citizen_client
+    for path in (URL, "/no-such-page/"):
+        body = client.get(path).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", body), path
+        assert "<style" not in body and " style=" not in body, path
