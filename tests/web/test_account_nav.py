@@ -43,3 +43,9 @@ def test_it_shows_staff_the_workbench_instead_of_the_citizen_sections(jobcenter)
 def test_it_offers_an_anonymous_visitor_the_login(jobcenter):
     html = nav(Client(), "/")
     assert links(html) == ["/accounts/login/"] and "Abmelden" not in html
+
+
+def test_it_offers_the_workbench_only_to_the_roles_that_work_there(jobcenter):
+    client = Client()
+    login(client, UserFactory(counsellor=True))
+    assert links(nav(client)) == ["/account/"]
