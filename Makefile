@@ -10,7 +10,7 @@ PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 RUN_ENV = DEBUG=true PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench fuzz soak lock sbom audit vendor clean
+.PHONY: run test lint format bench page-weight fuzz soak lock sbom audit vendor clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ BENCH_ARGS ?=
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench.run $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 
+## make page-weight: bytes of each page's first and later load in Chromium (production settings); writes docs/benchmarks.md.
+page-weight: $(VENV)/.dev-installed
+	$(PY) -m bench.page_weight
+
 FUZZ_EXAMPLES ?= 200
 FUZZ_ARGS ?=
 ## make fuzz: a long schemathesis run (citizen, counsellor, staff with MFA; stateful links) and the structural layer (deep, huge, truncated, chunked bodies, wrong content types, invalid UTF-8, duplicate keys; anonymous too) against a portal on a database of its own; prints the number of requests and of 5xx answers.
@@ -95,16 +99,21 @@ audit: $(VENV)/.dev-installed
 KERN_VERSION ?= 2.7.2
 HTMX_VERSION ?= 2.0.11
 VENDOR := templates/static/vendor
-## make vendor: refresh the committed KERN UX CSS, its Fira Sans weights and htmx from npm (needs node; make run and make test do not).
+## make vendor: refresh the committed KERN UX CSS, its Fira Sans weights (subset as "Portal Sans") and htmx from npm (needs node and pip; make run and make test do not).
 vendor:
 	rm -rf var/npm && mkdir -p var/npm
 	npm install --silent --no-save --ignore-scripts --prefix var/npm @kern-ux/native@$(KERN_VERSION) htmx.org@$(HTMX_VERSION)
 	mkdir -p $(VENDOR)/kern/fonts $(VENDOR)/htmx && rm -f $(VENDOR)/kern/fonts/*.woff2  # LICENSE-fonts.md stays
 	cp var/npm/node_modules/@kern-ux/native/dist/kern.min.css var/npm/node_modules/@kern-ux/native/LICENSE.md $(VENDOR)/kern/
-	cp var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-Regular.woff2 \
-	   var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-SemiBold.woff2 $(VENDOR)/kern/fonts/
+	# Fira Sans subset to de/en/uk and renamed (Reserved Font Name "Fira"): tools/font_subset.py,
+	# with fonttools and brotli in a throwaway virtualenv (never in .venv).
+	test -x var/fontvenv/bin/python || ($(PYTHON) -m venv var/fontvenv && var/fontvenv/bin/pip install --quiet fonttools brotli)
+	var/fontvenv/bin/python tools/font_subset.py var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-Regular.woff2 \
+	   $(VENDOR)/kern/fonts/PortalSans-Regular.woff2 "Portal Sans" Regular
+	var/fontvenv/bin/python tools/font_subset.py var/npm/node_modules/@kern-ux/native/dist/fonts/fira-sans/FiraSans-SemiBold.woff2 \
+	   $(VENDOR)/kern/fonts/PortalSans-SemiBold.woff2 "Portal Sans" SemiBold
 	cp var/npm/node_modules/htmx.org/dist/htmx.min.js var/npm/node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
-	printf '@kern-ux/native %s (EUPL-1.2), from npm by make vendor\nFira Sans Regular and SemiBold: SIL Open Font License 1.1 (LICENSE-fonts.md)\n' $(KERN_VERSION) > $(VENDOR)/kern/VERSION
+	printf '@kern-ux/native %s (EUPL-1.2), from npm by make vendor\nPortal Sans Regular and SemiBold: Fira Sans subset and renamed by tools/font_subset.py, SIL Open Font License 1.1 (LICENSE-fonts.md)\n' $(KERN_VERSION) > $(VENDOR)/kern/VERSION
 	printf 'htmx.org %s (BSD-0-Clause), from npm by make vendor\n' $(HTMX_VERSION) > $(VENDOR)/htmx/VERSION
 
 clean:

@@ -45,3 +45,4 @@ handler400 = "portal.views.api_bad_request"
 handler403 = "portal.views.api_forbidden"
 handler404 = "portal.views.api_not_found"
 handler500 = "portal.views.api_server_error"
+handler429 = "portal.views.too_many_requests"  # allauth's rate limits

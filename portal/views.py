@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -116,12 +117,39 @@ def api_docs(view):
     return wrapped
 
 
-def api_not_found(request, exception=None):
-    if request.path.startswith("/api/"):
-        return problem_json_response(status=404, code="not_found", detail=_("Not found."))
-    from django.views.defaults import page_not_found
+# Paths whose clients are programs: errors there are always problem+json.
+API_PATHS = ("/api/", "/_allauth/")
 
-    return page_not_found(request, exception)
+
+def _wants_problem(request) -> bool:
+    """problem+json under the API, and for a client that asks for JSON rather than a page."""
+    if request.path.startswith(API_PATHS):
+        return True
+    accept = request.headers.get("Accept", "")
+    return "json" in accept and "text/html" not in accept
+
+
+def _error_page(request, status: int) -> HttpResponse:
+    """The error page in the portal's layout: one h1, what happened, a link home.
+
+    A page that fails to render (the template or the footer's Jobcenter text is
+    what broke) falls back to one line of text: an error handler must not raise.
+    """
+    try:
+        return render(request, f"portal/errors/{status}.html", status=status)
+    except Exception:
+        logger.exception("Error page %s could not be rendered", status)
+        return HttpResponse(
+            _("Something went wrong on our side. Please try again later."),
+            status=status,
+            content_type="text/plain; charset=utf-8",
+        )
+
+
+def api_not_found(request, exception=None):
+    if _wants_problem(request):
+        return problem_json_response(status=404, code="not_found", detail=_("Not found."))
+    return _error_page(request, 404)
 
 
 def _database_unavailable() -> bool:
@@ -134,17 +162,19 @@ def api_server_error(request):
 
     Errors outside DRF land here: the session loaded by a middleware, allauth's
     endpoints, the admin site. A database outage is temporary, so it is a 503
-    with ``Retry-After``, not a 500, for every path.
+    with ``Retry-After``, not a 500, for every path. The page for a browser says
+    nothing about the cause.
     """
     if _database_unavailable():
         logger.warning("Database unavailable: %s", sys.exc_info()[1].__class__.__name__)
-        if request.path.startswith(("/api/", "/_allauth/")):
+        if _wants_problem(request):
             response = problem_json_response(
                 status=503,
                 code="service_unavailable",
                 detail=_("The service is briefly unavailable. Please try again in a moment."),
             )
         else:
+            # No page in the layout: its footer reads the Jobcenter's texts from the database.
             response = HttpResponse(
                 _("The service is briefly unavailable. Please try again in a moment."),
                 status=503,
@@ -152,37 +182,43 @@ def api_server_error(request):
             )
         response["Retry-After"] = "5"
         return response
-    if request.path.startswith(("/api/", "/_allauth/")):
+    if _wants_problem(request):
         return problem_json_response(
             status=500, code="server_error", detail=_("Something went wrong on our side. Please try again later.")
         )
-    from django.views.defaults import server_error
-
-    return server_error(request)
+    return _error_page(request, 500)
 
 
 def api_forbidden(request, exception=None):
-    if request.path.startswith("/api/"):
+    if _wants_problem(request):
         return problem_json_response(status=403, code="forbidden", detail=_("Permission denied."))
-    from django.views.defaults import permission_denied
-
-    return permission_denied(request, exception)
+    return _error_page(request, 403)
 
 
 def api_bad_request(request, exception=None):
     """400, or 413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django's
     ``RequestDataTooBig`` reaches here as a ``SuspiciousOperation``)."""
     if isinstance(exception, RequestDataTooBig):
-        return problem_json_response(status=413, code="payload_too_large", detail=_("The request body is too large."))
-    if request.path.startswith(("/api/", "/_allauth/")):
+        if _wants_problem(request):
+            return problem_json_response(
+                status=413, code="payload_too_large", detail=_("The request body is too large.")
+            )
+        return _error_page(request, 413)
+    if _wants_problem(request):
         return problem_json_response(status=400, code="bad_request", detail=_("Bad request."))
-    from django.views.defaults import bad_request
+    return _error_page(request, 400)
 
-    return bad_request(request, exception)
+
+def too_many_requests(request, exception=None):
+    """429 from allauth's rate limits (login, password reset, ...; ``handler429``)."""
+    if _wants_problem(request):
+        return problem_json_response(
+            status=429, code="too_many_requests", detail=_("Too many requests. Please try again later.")
+        )
+    return _error_page(request, 429)
 
 
 @csrf_exempt
 def not_offered(request, *args, **kwargs):
     """404 for an endpoint a library brings that the portal does not offer."""
     return problem_json_response(status=404, code="not_found", detail=_("Not found."))
-

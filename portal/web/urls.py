@@ -14,4 +14,5 @@ urlpatterns = [
     # After login: the overview (panels from the apps, portal/web/overview.py) and the account.
     path("overview/", views.overview, name="overview"),
     path("account/", views.account, name="account"),
+    path("account/data-export/", views.account_data_export, name="account-data-export"),  # Art. 15 DSGVO
 ]

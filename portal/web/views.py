@@ -8,17 +8,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+from rest_framework.renderers import JSONRenderer
 
-from portal.models import JobcenterTextKind
+from portal.api.problems import PreconditionFailed, Problem
+from portal.constants import Role
+from portal.export import personal_data_export
+from portal.mfa import session_used_mfa
+from portal.models import JobcenterTextKind, User
 from portal.services import accessibility_feedback_submit, user_profile_update
-from portal.web.forms import AccessibilityFeedbackForm
+from portal.web.forms import AccessibilityFeedbackForm, AccountProfileForm
 from portal.web.overview import panels_for
 from portal.web.tenant import page_jobcenter_get, page_texts_get
 
@@ -106,16 +113,63 @@ def language(request):
     return response
 
 
-def _planned(request, **kwargs):  # written in issue #16
-    raise Http404
-
-
-account = _planned
-
-
 @login_required
 def overview(request):
     """The page after login: each app's panel (``portal/web/overview.py``), in order,
     each rendered with the context its app gave (the keys are the template's variables)."""
     panels = [render_to_string(template, context, request=request) for template, context in panels_for(request)]
     return render(request, "portal/overview.html", {"panels": panels})
+
+
+def _account_session_ok(request) -> bool:
+    """The API's rule for the logged-in person (``IsAuthenticatedWithRoleMFA``): staff
+    roles (and citizens of a Jobcenter that requires it) must have passed a second factor."""
+    return not request.user.needs_mfa or session_used_mfa(request.session, request.user)
+
+
+@login_required
+def account(request):
+    """The account page: the profile through ``user_profile_update`` (as ``PATCH /api/v1/me/``),
+    links to allauth's pages (e-mail, password, second factor) and the data export (Art. 15)."""
+    if not _account_session_ok(request):
+        raise PermissionDenied
+    user = request.user
+    form = AccountProfileForm.for_user(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_profile_update(
+                user=user, actor=user, changes=form.changes(), if_match=form.cleaned_data["version"]
+            )
+        except PreconditionFailed:
+            # Keep what the person changed, show the rest as saved now, with the current version.
+            form = form.rebased(User.objects.get(pk=user.pk))
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Your account was changed meanwhile (perhaps on another device). Please check the values and save again."
+                ),
+            )
+        except Problem as problem:
+            form.add_error(None, str(problem.detail))
+        else:
+            with translation.override(user.preferred_language):
+                messages.success(request, _("Your changes have been saved."))
+            response = redirect("web:account")
+            # The page follows the language chosen here, as it does after the language switch.
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+            return response
+    context = {"form": form, "is_citizen": user.has_role(Role.CITIZEN)}
+    return render(request, "portal/account.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+def account_data_export(request):
+    """Everything stored about the citizen as a JSON download (Art. 15 DSGVO): the same
+    export, audit event and file as ``GET /api/v1/me/data-export/``."""
+    if not request.user.has_role(Role.CITIZEN) or not _account_session_ok(request):
+        raise PermissionDenied
+    body = JSONRenderer().render(personal_data_export(user=request.user))
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
