@@ -3,7 +3,7 @@ workbench (``views``: queue, case, actions)."""
 
 from django.urls import path
 
-from casework.web import citizen, views
+from casework.web import citizen, dashboard, views
 
 app_name = "casework_web"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     # staff workbench
     path("workbench/", views.queue, name="queue"),
     path("workbench/cases/<uuid:application_id>/", views.case, name="case"),
+    # team lead dashboard
+    path("workbench/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("workbench/dashboard/<slug:table>.csv", dashboard.dashboard_csv, name="dashboard-csv"),
 ]
