@@ -21,11 +21,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 WIDTH = 320
-LABEL_HEIGHT = 18
-BAR_HEIGHT = 14
+LABEL_HEIGHT = 20
+BAR_HEIGHT = 16
 BAR_GAP = 4
 ROW_GAP = 10
-VALUE_SPACE = 56  # room right of the longest bar for its value
+VALUE_SPACE = 64  # room right of the longest bar for its value
 LEGEND_HEIGHT = 22
 
 
@@ -48,19 +48,22 @@ def bar_chart(
     largest = max((v for s in series for v in s.values if v is not None), default=0) or 1
     scale = (WIDTH - VALUE_SPACE) / largest
     legend = len(series) > 1
-    y = LEGEND_HEIGHT if legend else 0
+    y = LEGEND_HEIGHT * len(series) + 6 if legend else 0
     parts = []
     if legend:
         parts.append(
             format_html_join(
                 "",
-                '<rect class="chart-bar chart-bar--{}" x="{}" y="4" width="12" height="12"/>'
-                '<text class="chart-text" x="{}" y="15">{}</text>',
-                ((index, index * 150, index * 150 + 16, s.name) for index, s in enumerate(series)),
+                '<rect class="chart-bar chart-bar--{}" x="0" y="{}" width="14" height="14"/>'
+                '<text class="chart-text" x="20" y="{}">{}</text>',
+                (
+                    (index, index * LEGEND_HEIGHT + 3, index * LEGEND_HEIGHT + 16, s.name)
+                    for index, s in enumerate(series)
+                ),
             )
         )
     for row, label in enumerate(labels):
-        parts.append(format_html('<text class="chart-text chart-label" x="0" y="{}">{}</text>', y + 13, label))
+        parts.append(format_html('<text class="chart-text chart-label" x="0" y="{}">{}</text>', y + 15, label))
         y += LABEL_HEIGHT
         for index, s in enumerate(series):
             value = s.values[row]

@@ -52,7 +52,9 @@ def test_the_team_lead_sees_the_figures_the_test_created(org, figures):  # noqa:
             chart = page.get_by_role("img", name="Bearbeitungszeit pro Monat")
             expect(chart).to_be_visible()
             expect(chart.locator("text").filter(has_text="36,0")).to_have_count(1)
-            rows = list(csv.reader(io.StringIO(download_csv(page, "Fälle nach Status").lstrip("\ufeff")), delimiter=";"))
+            rows = list(
+                csv.reader(io.StringIO(download_csv(page, "Fälle nach Status").lstrip("\ufeff")), delimiter=";")
+            )
             assert rows[0] == ["Status", "Fälle"] and ["Bewilligt", "4"] in rows
             screenshot(page, "dashboard-de-desktop")
             choose_team(page, "Leistung L-Z")
