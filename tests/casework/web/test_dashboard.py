@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from html import unescape
 
 import pytest
@@ -204,3 +204,25 @@ def test_a_lead_of_another_jobcenter_sees_only_their_own(org, figures):
     assert ["Bewilligt", "0"] in tables["states"]
     assert [row[0] for row in tables["deadlines"]] != ["A-2026-SOON"]
     assert tables["overdue"] == [["Leistung B", "0"]]
+
+
+def test_the_30_days_include_today_and_the_30th_day_but_not_expired_cases(org):
+    """Lodged on day d, the §88 SGG period ends on add_months(d, 6): the list holds
+    the periods ending today to today + 30, the API's count the same."""
+    from casework import selectors
+
+    today = date(2026, 12, 7)
+    now = berlin_datetime(today, time(12))
+    ends = {"yesterday": -1, "today": 0, "day 30": 30, "day 31": 31}
+    for name, days in ends.items():
+        lodged_on = add_months(today + timedelta(days=days), -6)
+        assert add_months(lodged_on, 6) == today + timedelta(days=days)
+        ApplicationFactory(
+            jobcenter=org.a, team=org.team1, lodged_at=berlin_datetime(lodged_on, time(9)), reference=name
+        )
+
+    cases = selectors.inaction_deadline_cases_for_staff(user=org.lead, today=today)
+    assert [(c.reference, c.clock.days_left) for c in cases] == [("today", 0), ("day 30", 30)]
+    stats = selectors.queue_stats(jobcenter_id=org.a.pk, now=now)
+    assert stats["jobcenter"]["inaction_deadline_within_30_days"] == 2
+    assert stats["jobcenter"]["queue"]["size"] == 4
