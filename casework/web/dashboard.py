@@ -15,7 +15,7 @@ import csv
 import io
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 
@@ -65,7 +65,6 @@ class Table:
     headers: list[str]
     rows: list[list]
     chart: SafeString | None = None
-    numeric: list[int] = field(default_factory=list)
 
 
 def _team_of(request) -> Team | None:
@@ -111,7 +110,6 @@ def _states(figures: dict) -> Table:
             labels=labels,
             series=[Series(_("Cases"), values)],
         ),
-        numeric=[1],
     )
 
 
@@ -132,7 +130,6 @@ def _queue_age(figures: dict) -> Table:
             labels=labels,
             series=[Series(_("Undecided cases"), values)],
         ),
-        numeric=[1],
     )
 
 
@@ -156,7 +153,6 @@ def _processing(figures: dict) -> Table:
             labels=labels,
             series=[Series(median, [m["median_days"] for m in months]), Series(p90, [m["p90_days"] for m in months])],
         ),
-        numeric=[1, 2, 3],
     )
 
 
@@ -176,7 +172,6 @@ def _deadlines(cases: list) -> Table:
             ]
             for case in cases
         ],
-        numeric=[5],
     )
 
 
@@ -199,7 +194,6 @@ def _overdue(stats: dict, team: Team | None) -> Table:
             labels=[row[0] for row in rows],
             series=[Series(_("Overdue requests"), [row[1] for row in rows])],
         ),
-        numeric=[1],
     )
 
 
@@ -222,7 +216,6 @@ def _appointments(outcomes: list) -> Table:
                 Series(missed, [r["no_shows"] for r in outcomes]),
             ],
         ),
-        numeric=[1, 2],
     )
 
 
@@ -267,6 +260,14 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _csv_safe(text: str) -> str:
+    """A text cell that a spreadsheet would take for a formula (a team named
+    "=HYPERLINK(...)") is kept as text with a leading apostrophe."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text.lstrip("-").replace(",", "").isdigit():
+        return f"'{text}"
+    return text
+
+
 @team_lead_page
 def dashboard(request):
     team = _team_of(request)
@@ -295,7 +296,7 @@ def dashboard_csv(request, table: str):
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(chosen.headers)
     for row in chosen.rows:
-        writer.writerow(["" if value is None else _cell(value) for value in row])
+        writer.writerow(["" if value is None else _csv_safe(_cell(value)) for value in row])
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     filename = f"dashboard-{chosen.slug}-{berlin_date(timezone.now()).isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -226,3 +226,10 @@ def test_the_30_days_include_today_and_the_30th_day_but_not_expired_cases(org):
     stats = selectors.queue_stats(jobcenter_id=org.a.pk, now=now)
     assert stats["jobcenter"]["inaction_deadline_within_30_days"] == 2
     assert stats["jobcenter"]["queue"]["size"] == 4
+
+
+def test_a_team_name_like_a_formula_stays_text_in_the_csv(org):
+    org.team2.name = '=HYPERLINK("http://evil.example")'
+    org.team2.save()
+    _header, *rows = csv_rows(client_for(org.lead).get("/workbench/dashboard/overdue.csv"))
+    assert ['\'=HYPERLINK("http://evil.example")', "0"] in rows
