@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from operator import itemgetter
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -446,3 +446,23 @@ def client_ids_of_counsellor(*, counsellor: User):
         .exclude(status=AppointmentStatus.CANCELLED)
         .values("citizen_id")
     )
+
+
+def appointment_outcomes_by_month(*, jobcenter_id: int, months: list[date], team_public_id: str | None = None) -> list:
+    """Attended and missed appointments per Berlin month (``months``: first days),
+    summed from ``appointment_stats`` over the types (of one team, if given)."""
+    result = []
+    for first in months:
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        start, end = berlin_days_range(first, last)
+        rows = appointment_stats(jobcenter_id=jobcenter_id, start=start, end=end)
+        if team_public_id is not None:
+            rows = [row for row in rows if row["team"] and str(row["team"]["id"]) == str(team_public_id)]
+        result.append(
+            {
+                "month": first,
+                "attended": sum(row["attended"] for row in rows),
+                "no_shows": sum(row["no_shows"] for row in rows),
+            }
+        )
+    return result

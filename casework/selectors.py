@@ -23,12 +23,12 @@ from applications.selectors import application_get_for_owner, child_get, documen
 from applications.workflow import STAFF, allowed_targets
 from casework import conf
 from casework.access import application_get_for_staff, applications_visible_to, is_caseworker
-from casework.deadlines import Flag, inaction_clock, lodged_before_for_flag
+from casework.deadlines import Flag, add_months, inaction_clock, latest_lodging_day, lodged_before_for_flag
 from casework.models import Decision, InternalNote
-from casework.stats import duration_summary
+from casework.stats import duration_summary, percentile
 from portal.api.problems import Problem
 from portal.audit import AuditAction, audit_record
-from portal.clock import berlin_date, berlin_datetime
+from portal.clock import berlin_date, berlin_datetime, berlin_month_start
 from portal.models import Team, User
 
 
@@ -158,10 +158,46 @@ def unread_counts_for_staff(*, user) -> dict[str, int]:
 
 
 STATS_WINDOWS = (30, 90)
+STATS_MONTHS = 12
+# Age bands of the queue in days since lodging: (from, to), to None = open-ended.
+QUEUE_AGE_BANDS = ((0, 7), (8, 30), (31, 90), (91, 180), (181, None))
+
+
+def last_months(today: date, count: int) -> list[date]:
+    """The first days of the last ``count`` months up to ``today``'s, oldest first."""
+    first = berlin_month_start(today)
+    return [add_months(first, -back) for back in range(count - 1, -1, -1)]
+
+
+def deadline_within_cutoff(*, today: date, days: int) -> datetime:
+    """Applications lodged before this instant reach the end of their §88 SGG
+    period by ``today + days`` (``add_months`` never decreases)."""
+    last = latest_lodging_day(today=today + timedelta(days=days), months=conf.inaction_deadline_months())
+    return berlin_datetime(last + timedelta(days=1))
+
+
+def queue_age_summary(ages: list[int]) -> dict:
+    """How many undecided cases, their median and largest age in days, and how many per age band."""
+    median = percentile(ages, 0.5)
+    return {
+        "size": len(ages),
+        "median_age_days": None if median is None else round(median, 1),
+        "oldest_age_days": max(ages, default=None),
+        "age_bands": [
+            {
+                "from_days": low,
+                "to_days": high,
+                "count": sum(1 for a in ages if a >= low and (high is None or a <= high)),
+            }
+            for low, high in QUEUE_AGE_BANDS
+        ],
+    }
+
+
 STATUS_ORDER = [s for s in ApplicationStatus.values if s not in (ApplicationStatus.DRAFT, ApplicationStatus.LODGED)]
 
 
-def queue_stats(*, jobcenter_id: int, now: datetime) -> dict:
+def queue_stats(*, jobcenter_id: int, now: datetime, all_teams: bool = False) -> dict:
     """The Jobcenter's figures, overall and per team ("schnelle Leistungsgewährung").
 
     - ``counts``: submitted applications per status;
@@ -169,7 +205,16 @@ def queue_stats(*, jobcenter_id: int, now: datetime) -> dict:
       decision, over the decisions of the last 30 and 90 days;
     - ``overdue_document_requests``: open requests past their deadline;
     - ``inaction_deadline``: undecided cases by §88 SGG flag, each case counted
-      once, in its strongest flag (warning, critical, expired).
+      once, in its strongest flag (warning, critical, expired);
+    - ``inaction_deadline_within_30_days``: undecided cases whose §88 SGG
+      period ends within the next 30 days (today included, not yet expired);
+    - ``queue``: undecided cases, how many and how long since lodging (days,
+      Berlin dates), also in age bands (``QUEUE_AGE_BANDS``);
+    - ``processing_days_by_month``: median and 90th percentile of days from
+      lodging to decision per Berlin month of the decision, the last
+      ``STATS_MONTHS`` months, oldest first.
+
+    ``all_teams``: every team of the Jobcenter gets a row, even without cases.
     """
     today = berlin_date(now)
     applications = Application.objects.filter(jobcenter_id=jobcenter_id, submitted_at__isnull=False)
@@ -182,23 +227,40 @@ def queue_stats(*, jobcenter_id: int, now: datetime) -> dict:
                 "durations": {window: [] for window in STATS_WINDOWS},
                 "overdue_document_requests": 0,
                 "inaction_deadline": {Flag.WARNING: 0, Flag.CRITICAL: 0, Flag.EXPIRED: 0},
+                "within_30_days": 0,
+                "queue_ages": [],
+                "months": {month: [] for month in months},
             }
         return buckets[team_id]
+
+    months = last_months(today, STATS_MONTHS)
+    if all_teams:
+        for team_id in Team.objects.filter(jobcenter_id=jobcenter_id).values_list("pk", flat=True):
+            bucket(team_id)
 
     # Key None: the Jobcenter as a whole; a team's pk; 0: not yet routed to a team.
     for row in applications.values("team_id", "status").annotate(n=Count("pk")):
         for key in (None, row["team_id"] or 0):
             bucket(key)["counts"][row["status"]] += row["n"]
 
-    oldest = now - timedelta(days=max(STATS_WINDOWS))
+    oldest = min(now - timedelta(days=max(STATS_WINDOWS)), berlin_datetime(months[0]))
     decided = applications.filter(status__in=DECIDED, decided_at__gte=oldest).values_list(
         "team_id", "lodged_at", "decided_at"
     )
     for team_id, lodged_at, decided_at in decided:
-        for window in STATS_WINDOWS:
-            if decided_at >= now - timedelta(days=window):
-                for key in (None, team_id or 0):
-                    bucket(key)["durations"][window].append((lodged_at, decided_at))
+        month = berlin_month_start(berlin_date(decided_at))
+        for key in (None, team_id or 0):
+            data = bucket(key)
+            for window in STATS_WINDOWS:
+                if decided_at >= now - timedelta(days=window):
+                    data["durations"][window].append((lodged_at, decided_at))
+            if month in data["months"]:
+                data["months"][month].append((lodged_at, decided_at))
+
+    undecided = applications.filter(status__in=IN_CASEWORK_STATUSES)
+    for team_id, lodged_at in undecided.values_list("team_id", "lodged_at"):
+        for key in (None, team_id or 0):
+            bucket(key)["queue_ages"].append((today - berlin_date(lodged_at)).days)
 
     overdue = (
         DocumentRequest.objects.overdue(today)
@@ -225,6 +287,13 @@ def queue_stats(*, jobcenter_id: int, now: datetime) -> dict:
             for flag in (Flag.WARNING, Flag.CRITICAL, Flag.EXPIRED):
                 bucket(key)["inaction_deadline"][flag] += row[flag]
 
+    within = undecided.filter(
+        lodged_at__gte=cutoffs[Flag.EXPIRED], lodged_at__lt=deadline_within_cutoff(today=today, days=30)
+    )
+    for row in within.values("team_id").annotate(n=Count("pk")):
+        for key in (None, row["team_id"] or 0):
+            bucket(key)["within_30_days"] += row["n"]
+
     bucket(None)
     teams = {t.pk: t for t in Team.objects.filter(jobcenter_id=jobcenter_id, pk__in=[k for k in buckets if k])}
 
@@ -236,6 +305,11 @@ def queue_stats(*, jobcenter_id: int, now: datetime) -> dict:
             },
             "overdue_document_requests": data["overdue_document_requests"],
             "inaction_deadline": data["inaction_deadline"],
+            "inaction_deadline_within_30_days": data["within_30_days"],
+            "queue": queue_age_summary(data["queue_ages"]),
+            "processing_days_by_month": [
+                {"month": month.strftime("%Y-%m"), **duration_summary(pairs)} for month, pairs in data["months"].items()
+            ],
         }
 
     team_rows = []
@@ -251,6 +325,30 @@ def queue_stats(*, jobcenter_id: int, now: datetime) -> dict:
         "jobcenter": render(buckets[None]),
         "teams": team_rows,
     }
+
+
+def inaction_deadline_cases_for_staff(*, user, today: date, days: int = 30, team: Team | None = None) -> list:
+    """Undecided cases whose §88 SGG period ends within ``days`` days (today
+    included), soonest first, each with its ``clock``; the read is audited like
+    a queue page, since it names cases."""
+    queryset = applications_visible_to(user=user).filter(
+        status__in=IN_CASEWORK_STATUSES,
+        lodged_at__gte=clock_cutoff(Flag.EXPIRED, today=today),
+        lodged_at__lt=deadline_within_cutoff(today=today, days=days),
+    )
+    if team is not None:
+        queryset = queryset.filter(team=team)
+    cases = list(queryset.select_related("team", "assigned_to").order_by("lodged_at", "id"))
+    for application in cases:
+        application.clock = clock_of(application, today=today)
+    audit_record(
+        actor=user,
+        action=AuditAction.QUEUE_LIST,
+        object_type="casework.queue",
+        object_id="inaction_deadline",
+        data={"applications": [str(a.public_id) for a in cases]},
+    )
+    return cases
 
 
 # --- one case ---------------------------------------------------------------------------------

@@ -351,11 +351,33 @@ class FlagCountsOut(serializers.Serializer):
     expired = serializers.IntegerField()
 
 
+class AgeBandOut(serializers.Serializer):
+    from_days = serializers.IntegerField()
+    to_days = serializers.IntegerField(allow_null=True, help_text="null: open-ended.")
+    count = serializers.IntegerField()
+
+
+class QueueAgeOut(serializers.Serializer):
+    size = serializers.IntegerField(help_text="Undecided cases.")
+    median_age_days = serializers.FloatField(allow_null=True, help_text="Days since lodging (Berlin dates).")
+    oldest_age_days = serializers.IntegerField(allow_null=True)
+    age_bands = AgeBandOut(many=True)
+
+
+class MonthDurationOut(DurationOut):
+    month = serializers.CharField(help_text="YYYY-MM, the Berlin month of the decisions.")
+
+
 class FiguresOut(serializers.Serializer):
     counts = StatusCountsOut()
     processing_days = ProcessingDaysOut()
     overdue_document_requests = serializers.IntegerField()
     inaction_deadline = FlagCountsOut()
+    inaction_deadline_within_30_days = serializers.IntegerField(
+        help_text="Undecided cases whose §88 SGG period ends within 30 days (not yet expired)."
+    )
+    queue = QueueAgeOut()
+    processing_days_by_month = MonthDurationOut(many=True, help_text="The last 12 months, oldest first.")
 
 
 class TeamIdNameOut(serializers.Serializer):

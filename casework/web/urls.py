@@ -3,7 +3,7 @@ workbench (``views``: queue, case, actions)."""
 
 from django.urls import path
 
-from casework.web import citizen, views
+from casework.web import citizen, dashboard, views
 
 app_name = "casework_web"
 
@@ -26,4 +26,7 @@ urlpatterns = [
     path(f"{CASE}decision/", views.decide, name="decide"),
     path(f"{CASE}notes/", views.add_note, name="add-note"),
     path(f"{CASE}messages/", views.send_message, name="send-message"),
+    # team lead dashboard
+    path("workbench/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("workbench/dashboard/<slug:table>.csv", dashboard.dashboard_csv, name="dashboard-csv"),
 ]
