@@ -113,7 +113,7 @@ def _free_times(request, appointment_type: AppointmentType, *, fixed_channel=Non
     filters = SlotFilterForm(data or None, appointment_type=appointment_type, fixed_channel=fixed_channel)
     today = berlin_today()
     channel, language, first = filters.filters(today=today)
-    language = fixed_language or language
+    channel, language = fixed_channel or channel, fixed_language or language
     last = first + timedelta(days=DAYS_PER_PAGE - 1)
     rows, _counsellors = selectors.slots_for_listing(
         appointment_type=appointment_type, first=first, last=last, channel=channel, language=language, ordered=False

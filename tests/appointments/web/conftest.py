@@ -36,3 +36,37 @@ def citizen(db):
 def citizen_client(client, citizen):
     login(client, citizen, mfa=False)
     return client
+
+
+@pytest.fixture
+def booked(citizen, appointment_type, counsellor):
+    """A phone appointment the citizen booked (through the service) a week ahead at 09:00."""
+    from appointments import services
+    from tests.appointments.factories import berlin, next_weekday
+
+    day = next_weekday(2)
+    return services.appointment_book(
+        citizen=citizen,
+        appointment_type=appointment_type,
+        start=berlin(day.year, day.month, day.day, 9),
+        channel="phone",
+    )
+
+
+@pytest.fixture
+def invitation(citizen, appointment_type, counsellor):
+    """A binding invitation, created with the service the staff API uses."""
+    from appointments import services
+    from appointments.constants import InvitationPurpose
+    from tests.appointments.factories import berlin, next_weekday
+
+    staff = UserFactory(staff=True, jobcenter=appointment_type.jobcenter)
+    day = next_weekday(3)
+    return services.invitation_create(
+        actor=staff,
+        citizen=citizen,
+        appointment_type=appointment_type,
+        start=berlin(day.year, day.month, day.day, 10),
+        channel="in_person",
+        purpose=InvitationPurpose.PLACEMENT,
+    )
