@@ -13,7 +13,9 @@ from tests.factories import JobcenterFactory, UserFactory, login
 
 pytestmark = pytest.mark.django_db
 
-SLOT_BUTTON = re.compile(r'<button class="kern-btn kern-btn--secondary appointments-time" type="submit" name="slot" value="([^"]+)">')
+SLOT_BUTTON = re.compile(
+    r'<button class="kern-btn kern-btn--secondary appointments-time" type="submit" name="slot" value="([^"]+)">'
+)
 
 
 def slot_values(html: str) -> list[str]:
@@ -49,7 +51,7 @@ def test_it_shows_free_times_day_by_day_with_date_time_and_channel_in_each_name(
     assert {value.split("|")[1] for value in values} == {"in_person", "phone", "video"}
     # The button's name carries the date (visually hidden), the time and the channel.
     assert re.search(
-        r'09:00</span><span class="kern-sr-only">, \w+, \d+\. \w+ \d{4},</span> <span class="appointments-time__way">Per Video<',
+        r'09:00</span><span class="kern-sr-only">\w+, \d+\. \w+ \d{4},</span> <span class="appointments-time__way">Per Video<',
         html,
     )
 

@@ -82,7 +82,7 @@ def filter_times(page: Page, *, channel: str | None = None, language: str | None
 def choose_first_time(page: Page) -> str:
     """Press the first free time; returns its accessible name (time, date, way)."""
     button = free_times(page).get_by_role("button").first
-    name = re.sub(r"\s*\n\s*", "", button.inner_text())  # the visually hidden date is a block of its own
+    name = " ".join(button.inner_text().split())  # the visually hidden date is a block of its own
     with page.expect_navigation():
         button.click()
     return name
