@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +38,7 @@ from portal.api.conditional import etag_for
 from portal.api.problems import PreconditionFailed, Problem
 from portal.clock import BERLIN, berlin_today
 from portal.constants import Role
+from portal.mfa import session_used_mfa
 from portal.web.tenant import page_jobcenter_get
 
 DAYS_PER_PAGE = 7
@@ -138,10 +140,14 @@ def _free_times(request, appointment_type: AppointmentType, *, fixed_channel=Non
 
 
 def _slot_page(request, template: str, context: dict, *, status: int = 200):
-    """The whole page, or only the list when htmx asks for it (a filter changed)."""
-    if request.htmx and request.method == "GET":
-        return render(request, "appointments/_free_times.html", context)
-    return render(request, template, context, status=status)
+    """The whole page, or only the list when htmx asks for it (a filter changed; not when
+    htmx restores a page from its history, which needs the whole page)."""
+    if request.htmx and request.method == "GET" and not request.htmx.history_restore_request:
+        response = render(request, "appointments/_free_times.html", context)
+    else:
+        response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 # --- Pages ----------------------------------------------------------------------
@@ -219,10 +225,18 @@ def _detail_context(request, appointment: Appointment, **forms) -> dict:
     }
 
 
+def _participant_get(request, appointment_id) -> Appointment:
+    """The appointment for its citizen or its counsellor (the API's helper), and like the
+    API, only after the second factor for roles that need one (counsellors)."""
+    if request.user.needs_mfa and not session_used_mfa(request.session, request.user):
+        raise PermissionDenied
+    return selectors.appointment_get_for_participant(user=request.user, public_id=appointment_id)
+
+
 @login_required
 def appointment_detail(request, appointment_id):
-    # The counsellor may open the link too (same access helper as the API); actions are the citizen's.
-    appointment = selectors.appointment_get_for_participant(user=request.user, public_id=appointment_id)
+    # The counsellor may open the link too; the actions are the citizen's.
+    appointment = _participant_get(request, appointment_id)
     return render(request, "appointments/detail.html", _detail_context(request, appointment))
 
 
@@ -323,7 +337,7 @@ def respond(request, appointment_id):
 @login_required
 def calendar_file(request, appointment_id):
     """The same bytes as the API's ``.ics`` (appointments/ics.py)."""
-    appointment = selectors.appointment_get_for_participant(user=request.user, public_id=appointment_id)
+    appointment = _participant_get(request, appointment_id)
     response = HttpResponse(appointment_ics(appointment), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="termin.ics"'
     return response

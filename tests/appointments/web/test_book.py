@@ -63,6 +63,12 @@ def test_it_filters_by_channel_and_answers_htmx_with_the_list_only(citizen_clien
     values = slot_values(html)
     assert values and all(value.endswith("|video") for value in values)
     assert "Beraterinnen und Berater, die Ukrainisch sprechen." in html
+    assert "HX-Request" in response["Vary"]
+    # Going back, htmx asks for the whole page to restore it.
+    restored = citizen_client.get(
+        "/appointments/book/beratung/?channel=video", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in restored.content.decode()
 
 
 def test_it_finds_no_times_in_a_language_nobody_speaks(citizen_client, counsellor):

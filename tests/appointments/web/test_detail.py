@@ -50,6 +50,12 @@ def test_it_lets_the_counsellor_see_but_not_change_the_appointment(client, appoi
     assert client.get(f"/appointments/{appointment.public_id}/cancel/").status_code == 403
 
 
+def test_it_refuses_the_counsellor_without_the_second_factor_like_the_api(client, appointment):
+    login(client, appointment.counsellor, mfa=False)
+    assert client.get(f"/appointments/{appointment.public_id}/").status_code == 403
+    assert client.get(f"/appointments/{appointment.public_id}/calendar.ics").status_code == 403
+
+
 def test_it_serves_the_same_calendar_file_as_the_api(citizen_client, appointment):
     response = citizen_client.get(f"/appointments/{appointment.public_id}/calendar.ics")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
