@@ -82,7 +82,8 @@ def filter_times(page: Page, *, channel: str | None = None, language: str | None
 def choose_first_time(page: Page) -> str:
     """Press the first free time; returns its accessible name (time, date, way)."""
     button = free_times(page).get_by_role("button").first
-    name = " ".join(button.inner_text().split())  # the visually hidden date is a block of its own
+    # The accessible name as a screen reader gets it (the date part is visually hidden).
+    name = re.match(r'- button "(.*)"', button.aria_snapshot()).group(1)
     with page.expect_navigation():
         button.click()
     return name
