@@ -11,6 +11,14 @@ class AppointmentsConfig(AppConfig):
 
         post_migrate.connect(_ensure_legal_texts, sender=self)
 
+        from portal.web import overview
+
+        overview.register(
+            overview.Panel(
+                key="appointments", order=20, template="appointments/overview_panel.html", context=_overview_panel
+            )
+        )
+
     def seed_demo(self, jobcenter) -> None:
         """Appointment types and the demo counsellor's weekly availability (idempotent)."""
         from appointments.demo import seed_appointments
@@ -37,3 +45,21 @@ def _ensure_legal_texts(sender, using="default", **kwargs) -> None:
     from appointments.models import LegalNotice
 
     ensure_meldeaufforderung_v1(LegalNotice)
+
+
+def _overview_panel(request) -> dict | None:
+    """The citizen's next three appointments, each with whether its video room is open now
+    (the rule the room itself applies: ``selectors.video_room_open``)."""
+    from appointments import selectors
+    from portal.constants import Role
+
+    user = request.user
+    if not user.is_authenticated or not user.has_role(Role.CITIZEN):
+        return None
+    upcoming = selectors.appointments_upcoming_for_citizen(user=user, limit=3)
+    return {
+        "next_appointments": [
+            {"appointment": appointment, "room_open": selectors.video_room_open(appointment)}
+            for appointment in upcoming
+        ]
+    }

@@ -46,3 +46,13 @@ def public_base_url() -> str:
 
 def video_join_url(public_id) -> str:
     return f"{public_base_url()}/video/{public_id}/"
+
+
+def video_opens_before() -> timedelta:
+    """The video room opens this long before the appointment starts (``VIDEO_OPENS_BEFORE``)."""
+    return getattr(settings, "VIDEO_OPENS_BEFORE", timedelta(minutes=15))
+
+
+def video_closes_after() -> timedelta:
+    """The video room closes this long after the appointment ends (``VIDEO_CLOSES_AFTER``)."""
+    return getattr(settings, "VIDEO_CLOSES_AFTER", timedelta(minutes=30))

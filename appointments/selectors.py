@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from applications.models import Application
-from appointments import availability, slot_cache
-from appointments.constants import OCCUPYING_STATUSES, AppointmentStatus
+from appointments import availability, conf, slot_cache
+from appointments.constants import OCCUPYING_STATUSES, AppointmentStatus, Channel
 from appointments.models import (
     Appointment,
     AppointmentType,
@@ -101,6 +101,41 @@ def appointment_get_for_staff(*, user: User, public_id) -> Appointment:
     if not (user.has_role(Role.STAFF, Role.TEAM_LEAD) and user.jobcenter_id):
         raise Http404
     return _one(_appointments().filter(appointment_type__jobcenter_id=user.jobcenter_id), public_id)
+
+
+def video_room_window(appointment: Appointment) -> tuple[datetime, datetime]:
+    """When the video room of ``appointment`` is open: from ``video_opens_before`` before
+    the start until ``video_closes_after`` after the end. The one rule for the room
+    (``video.selectors.room_check_open``) and for the join button on the portal's pages."""
+    return appointment.start - conf.video_opens_before(), appointment.end + conf.video_closes_after()
+
+
+def video_room_open(appointment: Appointment, *, now: datetime | None = None) -> bool:
+    """Whether the room of a video appointment can be entered now (not cancelled, inside its window)."""
+    if appointment.channel != Channel.VIDEO or appointment.status == AppointmentStatus.CANCELLED:
+        return False
+    opens_at, closes_at = video_room_window(appointment)
+    return opens_at <= (now or timezone.now()) < closes_at
+
+
+def appointments_upcoming_for_citizen(*, user: User, limit: int | None = None):
+    """The citizen's booked and invited appointments that have not ended, soonest first."""
+    appointments = _appointments().filter(citizen=user, status__in=OCCUPYING_STATUSES, end__gt=timezone.now())
+    appointments = appointments.order_by("start", "id")
+    return appointments[:limit] if limit else appointments
+
+
+def appointment_types_bookable(*, jobcenter_id: int | None) -> QuerySet[AppointmentType]:
+    """The types a citizen can book themselves at the Jobcenter (the portal's topic list)."""
+    return appointment_types_visible().filter(jobcenter_id=jobcenter_id, self_bookable=True)
+
+
+def appointment_type_bookable_by_slug(*, jobcenter_id: int | None, slug: str) -> AppointmentType:
+    """A type the citizen can book at the Jobcenter, by its slug; 404 otherwise."""
+    found = appointment_types_bookable(jobcenter_id=jobcenter_id).filter(slug=slug).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def appointments_for_user(*, user: User):

@@ -14,17 +14,20 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from appointments import conf as appointments_conf
+
 
 class _VideoConf:
     @property
     def OPENS_BEFORE(self) -> timedelta:
-        """The room opens this long before the appointment starts."""
-        return getattr(settings, "VIDEO_OPENS_BEFORE", timedelta(minutes=15))
+        """The room opens this long before the appointment starts (the rule lives in
+        ``appointments.conf``: the portal's overview shows the join button by it too)."""
+        return appointments_conf.video_opens_before()
 
     @property
     def CLOSES_AFTER(self) -> timedelta:
         """The room closes this long after the appointment ends."""
-        return getattr(settings, "VIDEO_CLOSES_AFTER", timedelta(minutes=30))
+        return appointments_conf.video_closes_after()
 
     @property
     def TOKEN_TTL(self) -> timedelta:

@@ -22,10 +22,9 @@ from django.utils.translation import gettext as _
 
 from appointments.constants import AppointmentStatus, Channel
 from appointments.models import Appointment
-from appointments.selectors import appointment_get_for_participant
+from appointments.selectors import appointment_get_for_participant, video_room_window
 from portal.api.permissions import session_used_mfa
 from portal.models import User
-from video.conf import conf
 from video.constants import ParticipantRole
 from video.models import Guest
 from video.protocol import CloseCode
@@ -64,7 +63,7 @@ def _not_found() -> RoomRefused:
 
 
 def room_window(appointment: Appointment) -> tuple[datetime, datetime]:
-    return appointment.start - conf.OPENS_BEFORE, appointment.end + conf.CLOSES_AFTER
+    return video_room_window(appointment)
 
 
 def room_check_open(*, appointment: Appointment, now: datetime | None = None) -> None:

@@ -6,7 +6,7 @@
 
   var gettext = window.gettext || function (s) { return s; };
   var $ = function (id) { return document.getElementById(id); };
-  var api = $("main").dataset.checkApi;
+  var api = ($("check") || $("main")).dataset.checkApi;
   var guestKey = new URLSearchParams(location.hash.slice(1)).get("guest");
   var run = null;
 

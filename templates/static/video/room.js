@@ -11,7 +11,7 @@
     return fmt.replace(/%\((\w+)\)s/g, function (_, key) { return String(obj[key]); });
   };
   var $ = function (id) { return document.getElementById(id); };
-  var main = $("main");
+  var main = $("room") || $("main"); // the room inside the portal layout (templates/video/room.html)
   var guestKey = new URLSearchParams(location.hash.slice(1)).get("guest");
   // Codes after which reconnecting cannot help (docs/video.md, close codes). Every
   // other code reconnects with back-off: 4401 with a fresh token, 4503 (signalling
