@@ -12,7 +12,6 @@ person goes through them. Screenshots: var/screenshots/journey-*.png."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -25,6 +24,7 @@ from appointments.constants import AppointmentStatus, InvitationPurpose, Invitat
 from appointments.models import Appointment
 from portal.demo import DEMO_TEXTS
 from portal.models import JobcenterText, User
+from tests.applications.conftest import PDF_BYTES
 from tests.appointments.factories import AppointmentTypeFactory, berlin, counsellor_with_hours, next_weekday
 from tests.factories import JobcenterFactory, TeamFactory, UserFactory
 from tests.video.servers import Daphne
@@ -100,7 +100,7 @@ def mailed_code(server: Daphne, address: str) -> str:
     server.log.seek(0)
     log = server.log.read().decode(errors="replace")
     mail = log[log.rindex(f"To: {address}") :]
-    return re.search(r"^\s*([A-Z0-9]{6})\s*$", mail, re.MULTILINE).group(1)
+    return re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mail, re.MULTILINE).group(1)
 
 
 def camera_jpeg(path) -> None:
@@ -112,16 +112,6 @@ def camera_jpeg(path) -> None:
     for y in range(0, 4000, 40):
         draw.line([(0, y), (3000, y + 200)], fill=(30, 30, 30), width=3)
     image.save(path, "JPEG", quality=85)
-
-
-def small_pdf(path) -> None:
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    document = canvas.Canvas(buffer)
-    document.drawString(72, 720, "Mietvertrag Marktstraße 1, Kaiserslautern")
-    document.save()
-    path.write_bytes(buffer.getvalue())
 
 
 def shot(page, name: str) -> None:
@@ -146,9 +136,13 @@ def test_a_new_citizen_goes_the_whole_way_in_german_on_a_phone(browser, server, 
     expect(page.get_by_role("heading", level=1)).to_contain_text("E-Mail")
     page.get_by_label("Code").fill(mailed_code(server, EMAIL))
     page.get_by_role("button", name="Bestätigen").click()
+    # Verified, the new citizen is logged in and sees the overview; log out and in again.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ihre Übersicht")
+    page.get_by_role("button", name="Abmelden").click()
+    page.get_by_role("link", name="Anmelden").first.click()
     page.get_by_label("E-Mail").fill(EMAIL)
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("button", name="Anmeldung", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ihre Übersicht")
     shot(page, "overview-new")
     citizen = in_thread(lambda: User.objects.get(email=EMAIL))
@@ -163,7 +157,7 @@ def test_a_new_citizen_goes_the_whole_way_in_german_on_a_phone(browser, server, 
 
     # Evidence: a PDF chosen as a file, a photo taken with the camera.
     pdf, photo = tmp_path / "Mietvertrag.pdf", tmp_path / "Ausweis.jpg"
-    small_pdf(pdf)
+    pdf.write_bytes(PDF_BYTES)
     camera_jpeg(photo)
     page.goto(f"{base}/applications/{application.public_id}/evidence/")
     documents_walk.upload_evidence(page, "Mietvertrag", pdf)
