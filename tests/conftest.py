@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 from django.conf import settings
@@ -118,3 +119,18 @@ def api_for():
         return client
 
     return make
+
+
+def pytest_sessionstart(session):
+    session.config._started_at = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say where the browser tests left their screenshots of every page (var/screenshots/)."""
+    from django.conf import settings
+
+    folder = settings.BASE_DIR / "var" / "screenshots"
+    started = getattr(config, "_started_at", 0)
+    shots = [p for p in folder.glob("*.png") if p.stat().st_mtime >= started] if folder.is_dir() else []
+    if shots:
+        terminalreporter.write_line(f"{len(shots)} screenshots of the pages: {folder}")

@@ -29,8 +29,8 @@ from tests.appointments.factories import AppointmentTypeFactory, berlin, counsel
 from tests.factories import JobcenterFactory, TeamFactory, UserFactory
 from tests.video.servers import Daphne
 from tests.web.test_browser import FLAGS, SIZES, in_thread, screenshot
-from tests.web.walks import appointments as appointment_walk
 from tests.web.walks import apply as apply_walk
+from tests.web.walks import appointments as appointment_walk
 from tests.web.walks import documents as documents_walk
 from tests.web.walks import follow as follow_walk
 
@@ -104,7 +104,7 @@ def mailed_code(server: Daphne, address: str) -> str:
 
 
 def camera_jpeg(path) -> None:
-    """A photo as a phone camera takes it: 3000 × 4000 pixels."""
+    """A photo as a phone camera takes it: 3000 x 4000 pixels."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (3000, 4000), "white")
