@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,6 +107,31 @@ def log_in(page, base: str, email: str, password: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def application_pages(page, base: str) -> list[str]:
+    """The demo citizen secures an application date (the page's one button), then the
+    pages of that application: a step, the evidence checklist, the review, its page and
+    the Postfach."""
+    page.goto(base + "/applications/new/")
+    page.get_by_role("main").get_by_role("button").first.click()
+    page.wait_for_url(lambda url: "/apply/" in url)
+    prefix = page.url.split("/apply/")[0][len(base) :]
+    return [
+        f"{prefix}/apply/personal/",
+        f"{prefix}/apply/household/",
+        f"{prefix}/evidence/",
+        f"{prefix}/review/",
+        f"{prefix}/",
+        f"{prefix}/messages/",
+    ]
+
+
+def booking_pages(page, base: str) -> list[str]:
+    """The free times of the first topic the booking page offers."""
+    page.goto(base + "/appointments/book/")
+    link = page.get_by_role("main").locator("a[href^='/appointments/book/']").first
+    return [link.get_attribute("href")] if link.count() else []
+
+
 def run(base: str) -> list[Weight]:
     from playwright.sync_api import sync_playwright
 
@@ -123,9 +149,16 @@ def run(base: str) -> list[Weight]:
             citizen = browser.new_context(**options).new_page()
             log_in(citizen, base, demo_email("buerger"), DEMO_PASSWORD)
             rows += measure(citizen, base, CITIZEN, "citizen")
+            rows += measure(citizen, base, application_pages(citizen, base), "citizen")
+            rows += measure(citizen, base, booking_pages(citizen, base), "citizen")
         finally:
             browser.close()
     return rows
+
+
+def shown(path: str) -> str:
+    """A path as the table shows it: an application's id as ``<id>``."""
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>", path)
 
 
 def kb(value: int) -> str:
@@ -148,7 +181,7 @@ def table(rows: list[Weight], *, command: str) -> str:
         over_first = " ⚠" if r.first > FIRST_BUDGET else ""
         over_later = " ⚠" if r.later > LATER_BUDGET else ""
         lines.append(
-            f"| `{r.path}` | {r.who} | {kb(r.first)}{over_first} | {r.first_requests} "
+            f"| `{shown(r.path)}` | {r.who} | {kb(r.first)}{over_first} | {r.first_requests} "
             f"| {kb(r.later)}{over_later} | {r.later_requests} |"
         )
     missing = [r for r in rows if r.status != 200]
