@@ -286,6 +286,7 @@ def _forms(form_class, rows, prefix, locations, *, data=None):
         else:
             form = form_class(initial=row, prefix=name, locations=locations)
         form.index = index
+        form.remove_value = f"remove-{prefix[:-1]}:{index}"
         forms.append(form)
     return forms
 
