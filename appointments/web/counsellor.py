@@ -465,6 +465,8 @@ def invitation_new(request):
     try:
         citizen = _citizen_or_400(data["citizen"], user)
         appointment_type = _type_or_400(data["appointment_type"], jobcenter_id=user.jobcenter_id)
+        if "edit" in request.POST:  # back from the preview, with what was typed
+            return render(request, "appointments/counsellor/invitation.html", {"form": form})
         if "send" not in request.POST:
             notice = LegalNotice.objects.filter(valid_from__lte=berlin_today()).first()
             return render(

@@ -352,6 +352,14 @@ def test_the_invitation_is_previewed_with_the_legal_notice_before_it_is_sent(
     assert appointment.legal_notice.text == MELDEAUFFORDERUNG_V1
 
 
+def test_change_on_the_preview_goes_back_to_the_filled_form(inviter, appointment_type, citizen):
+    data = _invitation(appointment_type, citizen)
+    body = inviter.post(INVITE, {**data, "edit": "1"}).content.decode()
+    assert 'name="preview"' in body and 'name="send"' not in body
+    assert f'value="{citizen.public_id}"' in body and 'value="09:00"' in body
+    assert not Appointment.objects.filter(citizen=citizen).exists()
+
+
 def test_an_invitation_outside_the_hours_is_refused_with_the_services_reason(inviter, appointment_type, citizen):
     data = {**_invitation(appointment_type, citizen), "time": "14:00", "send": "1"}
     response = inviter.post(INVITE, data)
