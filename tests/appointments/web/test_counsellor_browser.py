@@ -78,8 +78,8 @@ def world(settings):
     return appointment_type, counsellor, citizen
 
 
-def _context(browser, url, session, *, locale="de-DE", size="desktop"):
-    context = browser.new_context(locale=locale, viewport=SIZES[size])
+def _context(browser, url, session, *, locale="de-DE", size="desktop", javascript=True):
+    context = browser.new_context(locale=locale, viewport=SIZES[size], java_script_enabled=javascript)
     context.add_cookies([{"name": "sessionid", "value": session, "url": url}])
     page = context.new_page()
     page.problems = []
@@ -107,8 +107,8 @@ def test_extra_hours_are_booked_seen_in_the_agenda_and_the_call_connects(world):
     with Daphne({"DEBUG": "true"}) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
         try:
-            page = _context(browser, server.url, sessions["counsellor"])
-            # 1. Extra hours today, by video, saved without JavaScript-only controls.
+            # 1. Extra hours today, by video, with JavaScript off (rows are added by a submit button).
+            page = _context(browser, server.url, sessions["counsellor"], javascript=False)
             walk.open_availability(page, server.url)
             expect(page.get_by_text("Keine freien Termine in den nächsten zwei Wochen.")).to_be_visible()
             walk.add_extra_hours(
@@ -136,7 +136,9 @@ def test_extra_hours_are_booked_seen_in_the_agenda_and_the_call_connects(world):
             assert appointment.counsellor_id == counsellor.pk
             invite_at = (appointment.start + timedelta(minutes=20)).astimezone(BERLIN).strftime("%H:%M")
 
-            # 3. The agenda shows it; its page leads to the video room.
+            # 3. The agenda shows it; its page leads to the video room (which needs JavaScript).
+            page.context.close()
+            page = _context(browser, server.url, sessions["counsellor"])
             walk.open_agenda(page, server.url, day=today)
             walk.open_appointment_of(page, "Oksana Melnyk")
             screenshot(page, "counsel-appointment-de-desktop")
