@@ -3,7 +3,7 @@ calendar file, and the way into the video room."""
 
 from django.urls import path
 
-from appointments.web import views
+from appointments.web import counsellor, views
 
 app_name = "appointments_web"
 
@@ -18,4 +18,17 @@ urlpatterns = [
     path(A + "cancel/", views.cancel, name="cancel"),
     path(A + "respond/", views.respond, name="respond"),
     path(A + "calendar.ics", views.calendar_file, name="ics"),
+    # counsellor
+    path("counsel/agenda/", counsellor.agenda, name="counsel-agenda"),
+    path("counsel/appointments/<uuid:appointment_id>/", counsellor.appointment, name="counsel-appointment"),
+    path("counsel/appointments/<uuid:appointment_id>/attended/", counsellor.mark_attended, name="counsel-attended"),
+    path("counsel/appointments/<uuid:appointment_id>/no-show/", counsellor.mark_no_show, name="counsel-no-show"),
+    path("counsel/appointments/<uuid:appointment_id>/guests/", counsellor.guest_add, name="counsel-guest-add"),
+    path(
+        "counsel/appointments/<uuid:appointment_id>/guests/<uuid:guest_id>/withdraw/",
+        counsellor.guest_remove,
+        name="counsel-guest-remove",
+    ),
+    path("counsel/availability/", counsellor.availability, name="counsel-availability"),
+    path("counsel/invitations/new/", counsellor.invitation_new, name="counsel-invitation-new"),
 ]
