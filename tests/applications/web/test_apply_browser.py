@@ -138,8 +138,17 @@ def test_it_walks_in_ukrainian_on_a_phone_without_javascript(browser):
 
 def test_it_walks_from_the_start_to_submitted_by_keyboard_only(browser):
     page = citizen_page(browser)
-    page.goto(browser.server_url + "/applications/new/")
+    page.goto(browser.server_url + "/")
 
+    # From the start page (logged in) through the overview to the apply page.
+    tab_to(page, "Zu Ihrer Übersicht")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    walk.heading(page, "Your overview")
+    tab_to(page, "Bürgergeld beantragen")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    walk.heading(page, "Apply for Bürgergeld")
     tab_to(page, "Antragsdatum sichern")
     with page.expect_navigation():
         page.keyboard.press("Enter")
