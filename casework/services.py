@@ -36,7 +36,7 @@ from applications.services import message_post, messages_mark_read, timeline_rec
 from applications.workflow import application_transition
 from casework import conf, legal, notify
 from casework.access import ensure_may_work, ensure_undecided
-from casework.models import Decision, InternalNote, RoutingRule
+from casework.models import Decision, DecisionOutcome, InternalNote, RoutingRule
 from casework.pdf import decision_pdf
 from casework.routing import Rule, pick_team
 from casework.selectors import case_read_for_staff, staff_member_of_jobcenter, team_of_jobcenter, with_queue_columns
@@ -506,6 +506,14 @@ def _decision_file(*, upload: UploadedFile | None, application: Application, val
     return upload.read(), checked.original_name, False
 
 
+def decision_values_check(*, outcome: str, reason: str) -> None:
+    """What every decision needs, whoever calls: a rejection names its reason
+    (the citizen reads it in the notice; §35 SGB X). 400 naming the field, as
+    the API's serializers answer; the database constraint is the backstop."""
+    if outcome == DecisionOutcome.REJECTED and not (reason or "").strip():
+        raise Problem.invalid("reason", _("A rejection needs a reason."))
+
+
 def _notice_values(
     *, outcome: str, starts_on: date | None, ends_on: date | None, amounts: dict | None, reason: str, text: str
 ) -> dict:
@@ -531,6 +539,7 @@ def decision_notice_preview(
 ) -> bytes:
     """The notice ``application_decide`` would generate from these values, as a
     PDF, without deciding anything (staff look at it before they send it)."""
+    decision_values_check(outcome=outcome, reason=reason)
     values = _notice_values(
         outcome=outcome, starts_on=starts_on, ends_on=ends_on, amounts=amounts, reason=reason, text=text
     )
@@ -561,6 +570,7 @@ def application_decide(
        that links the notice, and send an e-mail without social data.
     If anything fails, the transaction rolls back and the file is removed.
     """
+    decision_values_check(outcome=outcome, reason=reason)
     values = _notice_values(
         outcome=outcome, starts_on=starts_on, ends_on=ends_on, amounts=amounts, reason=reason, text=text
     )

@@ -431,7 +431,11 @@ def decide(request, application_id):
     if "preview" in request.POST:
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         if form.is_valid():
-            pdf = services.decision_notice_preview(application=application, **form.decision())
+            try:
+                pdf = services.decision_notice_preview(application=application, **form.decision())
+            except Problem as problem:
+                _problem_to_form(form, problem)
+                return _case_page(request, application_id, bound={"decide": form}, status=problem.status_code)
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'inline; filename="{application.reference}-preview.pdf"'
             return response
