@@ -316,6 +316,38 @@ def application_release(*, application: Application, actor, if_match: str | None
     return locked
 
 
+@transaction.atomic
+def case_hand_over(
+    *, application: Application, actor, team_public_id: uuid.UUID | str, if_match: str | None = None
+) -> Application:
+    """Hand a case over to another team of its Jobcenter ("an anderes Team abgeben"):
+    it leaves its worker and waits, unassigned, in that team's queue.
+
+    1. Lock the case and check ``If-Match`` on the locked row; only undecided cases,
+       only by the one who may work it (its assignee or a team lead), as every change.
+    2. The team must be of the case's Jobcenter (400 naming ``team``, as ``application_assign``).
+    3. Already that team's and nobody's: nothing changes (no new version, no audit row).
+    4. Save with a new version and write the audit event of a (re)assignment, marked as a hand-over.
+    """
+    locked = _lock(application, if_match=if_match)
+    ensure_undecided(locked)
+    ensure_may_work(user=actor, application=locked)
+    team = team_of_jobcenter(jobcenter_id=locked.jobcenter_id, public_id=team_public_id)
+    if locked.team_id == team.pk and locked.assigned_to_id is None:
+        return locked
+    previous = {"previous": locked.assigned_to_id, "previous_team": locked.team_id}
+    locked.team = team
+    locked.assigned_to = None
+    save_new_version(locked, "assigned_to", "team")
+    audit_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_ASSIGN,
+        obj=locked,
+        data={"assignee": None, "team": team.pk, "hand_over": True, **previous},
+    )
+    return locked
+
+
 # --- the state machine ------------------------------------------------------------------------
 @transaction.atomic
 def case_transition(

@@ -118,6 +118,10 @@ class AssignIn(serializers.Serializer):
     team = serializers.UUIDField(required=False)
 
 
+class HandOverIn(serializers.Serializer):
+    team = serializers.UUIDField()
+
+
 # --- working a case ---------------------------------------------------------------------------
 class DecisionFieldsIn(serializers.Serializer):
     starts_on = serializers.DateField(required=False, allow_null=True)

@@ -20,6 +20,7 @@ urlpatterns = [
     path(f"{CASE}documents/<uuid:document_id>/", views.document, name="document"),
     path(f"{CASE}assign-to-me/", views.assign_to_me, name="assign-to-me"),
     path(f"{CASE}release/", views.release, name="release"),
+    path(f"{CASE}hand-over/", views.hand_over, name="hand-over"),
     path(f"{CASE}document-requests/", views.request_documents, name="request-documents"),
     path(f"{CASE}document-requests/<uuid:request_id>/accept/", views.accept_request, name="accept-request"),
     path(f"{CASE}document-requests/<uuid:request_id>/reject/", views.reject_request, name="reject-request"),

@@ -252,6 +252,7 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
         "actions": {
             "assign_to_me": caseworker and lead and undecided and application.assigned_to_id != user.pk,
             "release": caseworker and application.assigned_to_id is not None and (lead or mine),
+            "hand_over": mine and undecided,
             "request_documents": mine and undecided,
             "reply": mine,
             "decide": mine and ApplicationStatus.APPROVED in application.allowed_transitions,
@@ -260,6 +261,7 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
         "request_form": bound.get("request") or drafts.get("request") or f.DocumentRequestForm(auto_id="id_request_%s"),
         "note_form": bound.get("note") or drafts.get("note") or f.NoteForm(auto_id="id_note_%s"),
         "message_form": bound.get("message") or drafts.get("message") or f.MessageForm(auto_id="id_message_%s"),
+        "handover_form": bound.get("handover") or f.HandOverForm(application=application, auto_id="id_handover_%s"),
         "failed": next(iter(bound.values()), None),
         "official": legal.official_texts(citizen_language=application.applicant.preferred_language),
     }
@@ -329,6 +331,26 @@ def release(request, application_id):
         done=_("The case is back in the team's queue."),
         run=lambda application, data: services.application_release(
             application=application, actor=request.user, if_match=_if_match(application, data["version"])
+        ),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def hand_over(request, application_id):
+    """The API's HandOver: the case leaves me and waits in the other team's queue."""
+    application = application_get_for_caseworker(user=request.user, public_id=application_id)
+    return _act(
+        request,
+        application_id,
+        form=f.HandOverForm(request.POST, application=application, auto_id="id_handover_%s"),
+        key="handover",
+        done=_("The case was handed over. It waits in the other team's queue."),
+        run=lambda application, data: services.case_hand_over(
+            application=application,
+            actor=request.user,
+            team_public_id=data["team"],
+            if_match=_if_match(application, data["version"]),
         ),
     )
 

@@ -427,7 +427,9 @@ def test_it_brings_the_browsers_back_into_the_call_after_the_server_restarts(app
                                 timeout=90_000,
                             )
                         except PlaywrightTimeout:
-                            pytest.fail(f"{role} not back in the call after {sig!r}:\n{room_diagnosis(pages, console, server)}")
+                            pytest.fail(
+                                f"{role} not back in the call after {sig!r}:\n{room_diagnosis(pages, console, server)}"
+                            )
                         assert page.locator("#call").is_visible()
                     assert_no_crash(server)
             finally:
