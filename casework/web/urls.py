@@ -24,6 +24,7 @@ urlpatterns = [
     path(f"{CASE}document-requests/", views.request_documents, name="request-documents"),
     path(f"{CASE}document-requests/<uuid:request_id>/accept/", views.accept_request, name="accept-request"),
     path(f"{CASE}document-requests/<uuid:request_id>/reject/", views.reject_request, name="reject-request"),
+    path(f"{CASE}review/", views.resume_review, name="resume-review"),
     path(f"{CASE}decision/", views.decide, name="decide"),
     path(f"{CASE}notes/", views.add_note, name="add-note"),
     path(f"{CASE}messages/", views.send_message, name="send-message"),

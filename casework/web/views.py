@@ -256,6 +256,9 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
             "request_documents": mine and undecided,
             "reply": mine,
             "decide": mine and ApplicationStatus.APPROVED in application.allowed_transitions,
+            "resume_review": mine
+            and application.status == ApplicationStatus.DOCUMENTS_REQUESTED
+            and ApplicationStatus.IN_REVIEW in application.allowed_transitions,
         },
         "decision_form": bound.get("decide") or drafts.get("decide") or f.DecisionForm(auto_id="id_decide_%s"),
         "request_form": bound.get("request") or drafts.get("request") or f.DocumentRequestForm(auto_id="id_request_%s"),
@@ -331,6 +334,25 @@ def release(request, application_id):
         done=_("The case is back in the team's queue."),
         run=lambda application, data: services.application_release(
             application=application, actor=request.user, if_match=_if_match(application, data["version"])
+        ),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def resume_review(request, application_id):
+    """The API's Transition to ``in_review``: the documents are in, the case can be decided."""
+    return _act(
+        request,
+        application_id,
+        form=f.VersionForm(request.POST, auto_id="id_review_%s"),
+        key="review",
+        done=_("The case is in review again and can be decided."),
+        run=lambda application, data: services.case_transition(
+            application=application,
+            actor=request.user,
+            target=ApplicationStatus.IN_REVIEW,
+            if_match=_if_match(application, data["version"]),
         ),
     )
 

@@ -1,4 +1,5 @@
-"""The case page's "Hand over" to another team (``services.case_hand_over``, as the API's HandOver)."""
+"""The case page's "Hand over" to another team (``services.case_hand_over``, as the API's HandOver),
+and "Continue the review" (the API's Transition to ``in_review``) after documents were requested."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from django.test import Client
 
 from applications.constants import ApplicationStatus
+from casework import services
 from portal.models import AuditEvent
 from tests.casework.factories import ApplicationFactory
 from tests.factories import login
@@ -93,3 +95,35 @@ def test_it_refuses_who_may_not(org, my_case, client_for, client):
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/?next=")
     my_case.refresh_from_db()
     assert (my_case.team, my_case.assigned_to) == (org.team1, org.staff)
+
+
+# --- after a document request: back to review, then decide ------------------------------------
+def test_it_continues_the_review_of_a_case_that_waits_for_documents(org, client_for):
+    case = ApplicationFactory(
+        jobcenter=org.a, team=org.team1, status=ApplicationStatus.DOCUMENTS_REQUESTED, assigned_to=org.staff
+    )
+    client = client_for(org.staff)
+    body = text_of(client.get(page_of(case)))
+    assert "Continue the review" in body and "Send the decision" not in body
+    response = client.post(f"{page_of(case)}review/", {"version": case.version})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == ApplicationStatus.IN_REVIEW
+    assert case.status_changes.last().actor == org.staff
+    body = text_of(client.get(page_of(case)))
+    assert "Send the decision" in body and "Continue the review" not in body
+
+
+def test_continuing_the_review_is_refused_to_others_and_to_a_stale_page(org, client_for):
+    case = ApplicationFactory(
+        jobcenter=org.a, team=org.team1, status=ApplicationStatus.DOCUMENTS_REQUESTED, assigned_to=org.staff
+    )
+    not_mine = client_for(org.staff2).post(f"{page_of(case)}review/", {"version": case.version})
+    assert not_mine.status_code == 409
+    rendered = case.version
+    services.document_request_create(application=case, actor=org.staff, description="Mietvertrag")  # meanwhile
+    stale = client_for(org.staff).post(f"{page_of(case)}review/", {"version": rendered})
+    assert stale.status_code == 412
+    assert "The case was changed meanwhile by someone else." in text_of(stale)
+    case.refresh_from_db()
+    assert case.status == ApplicationStatus.DOCUMENTS_REQUESTED
