@@ -2,10 +2,12 @@
 a live daphne (issue #17): staff log in with TOTP, claim the next case and request
 documents; the citizen answers by upload; staff accept, continue the review, look at
 the decision form and decide; the citizen reads the decision notice. Then the team
-lead's dashboard. The main staff pages go to docs/ui/staff-*.png (1280x800)."""
+lead's dashboard. The main staff pages: var/screenshots/staff-*.png
+(1280x800), with ``DOCS_UI=1`` docs/ui/staff-*.png."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from tests.conftest import require_binary
 from tests.factories import PASSWORD, JobcenterFactory, TeamFactory, UserFactory, with_totp
 from tests.security.flows import fresh_totp_code
 from tests.video.servers import Daphne, session_cookie_for
-from tests.web.test_browser import FLAGS, in_thread, new_page, screenshot
+from tests.web.test_browser import FLAGS, SCREENSHOTS, in_thread, new_page, screenshot
 from tests.web.walks import documents as documents_walk
 from tests.web.walks import follow as follow_walk
 from tests.web.walks import workbench as walk
@@ -83,9 +85,11 @@ def logged_in_page(browser, user, **kwargs):
 
 
 def docs_screenshot(page, name: str) -> None:
-    """A page as staff see it at 1280x800 (the viewport, not the whole long page), for docs/ui."""
-    DOCS_UI.mkdir(parents=True, exist_ok=True)
-    path = DOCS_UI / f"staff-{name}.png"
+    """A page as staff see it at 1280x800 (the viewport, not the whole long page). Into
+    docs/ui only when asked (``DOCS_UI=1``), so a test run leaves the tracked images alone."""
+    folder = DOCS_UI if os.environ.get("DOCS_UI") == "1" else SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"staff-{name}.png"
     page.screenshot(path=str(path), type="png")
     assert path.stat().st_size < 250_000, f"{path.name} is {path.stat().st_size} bytes"
 
@@ -102,7 +106,10 @@ def test_staff_and_citizen_work_one_case_to_its_decision(browser, tmp_path):
         work, base_url=browser.server_url, email=staff.email, password=PASSWORD, code=lambda: fresh_totp_code(secret)
     )
     expect(work.get_by_role("link", name=case.reference)).to_be_visible()
-    work.get_by_role("link", name=case.reference).evaluate("e => e.scrollIntoView({block: 'center'})")
+    work.reload()  # without the login's notice
+    work.get_by_role("link", name=case.reference).evaluate(
+        "e => e.scrollIntoView({block: 'center', behavior: 'instant'})"
+    )
     docs_screenshot(work, "queue-de-desktop")
     walk.claim_next_case(work)
     expect(work.get_by_role("heading", level=1)).to_have_text(f"Fall {case.reference}")
@@ -123,7 +130,8 @@ def test_staff_and_citizen_work_one_case_to_its_decision(browser, tmp_path):
     walk.accept_request(work)
     walk.resume_review(work)
     walk.fill_approval(work, starts_on="2026-12-01", monthly="1012.50", standard="563.00", housing="449.50")
-    work.get_by_role("heading", name="Entscheiden").evaluate("e => e.scrollIntoView()")
+    preview = work.get_by_role("button", name="Bescheid ansehen (PDF)")  # the form down to its two buttons
+    preview.evaluate("e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
     docs_screenshot(work, "decide-de-desktop")
     walk.send_decision(work)
     decided = in_thread(lambda: Application.objects.get(pk=case.pk))
