@@ -235,6 +235,7 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
     mine = caseworker and may_work(user=user, application=application)
     undecided = application.status in IN_CASEWORK_STATUSES
     lead = user.has_role(Role.TEAM_LEAD)
+    handover_form = bound.get("handover") or f.HandOverForm(application=application, auto_id="id_handover_%s")
     for request_ in application.document_requests.all():
         key = f"reject-{request_.public_id}"
         request_.reject_form = bound.get(key) or f.ReasonForm(auto_id=f"id_{key}_%s")
@@ -252,7 +253,7 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
         "actions": {
             "assign_to_me": caseworker and lead and undecided and application.assigned_to_id != user.pk,
             "release": caseworker and application.assigned_to_id is not None and (lead or mine),
-            "hand_over": mine and undecided,
+            "hand_over": mine and undecided and len(handover_form.fields["team"].choices) > 1,  # another team
             "request_documents": mine and undecided,
             "reply": mine,
             "decide": mine and ApplicationStatus.APPROVED in application.allowed_transitions,
@@ -264,7 +265,7 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
         "request_form": bound.get("request") or drafts.get("request") or f.DocumentRequestForm(auto_id="id_request_%s"),
         "note_form": bound.get("note") or drafts.get("note") or f.NoteForm(auto_id="id_note_%s"),
         "message_form": bound.get("message") or drafts.get("message") or f.MessageForm(auto_id="id_message_%s"),
-        "handover_form": bound.get("handover") or f.HandOverForm(application=application, auto_id="id_handover_%s"),
+        "handover_form": handover_form,
         "failed": next(iter(bound.values()), None),
         "official": legal.official_texts(citizen_language=application.applicant.preferred_language),
     }

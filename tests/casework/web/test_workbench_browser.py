@@ -62,6 +62,7 @@ def _team_with_cases():
     jobcenter = JobcenterFactory(name="Jobcenter Kaiserslautern", reference_prefix="KL")
     team = TeamFactory(jobcenter=jobcenter, name="Leistung A-Z")
     RoutingRule.objects.create(jobcenter=jobcenter, team=team, is_default=True)
+    TeamFactory(jobcenter=jobcenter, name="Leistung Selbstständige")  # a team to hand a case over to
     staff = UserFactory(staff=True, jobcenter=jobcenter, teams=[team], email="sb@jc.example", first_name="Sam")
     UserFactory(team_lead=True, jobcenter=jobcenter, teams=[team], email="tl@jc.example")
     oldest = ApplicationFactory(jobcenter=jobcenter, team=team, surname="Albers", reference="KL-2026-000001")
@@ -227,6 +228,8 @@ def test_the_queue_and_the_case_have_no_serious_axe_violations(browser, team, la
             page.goto(browser.server_url + path)
             assert page.locator("html").get_attribute("lang") == language
             expect(page.get_by_role("heading", level=1)).to_be_visible()
+            if name == "case":  # the hand-over's select is on the page axe checks
+                expect(page.get_by_label({"de": "An Team abgeben", "uk": "Передати команді"}[language])).to_be_visible()
             results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AA}})
             serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
             if serious:

@@ -127,3 +127,12 @@ def test_continuing_the_review_is_refused_to_others_and_to_a_stale_page(org, cli
     assert "The case was changed meanwhile by someone else." in text_of(stale)
     case.refresh_from_db()
     assert case.status == ApplicationStatus.DOCUMENTS_REQUESTED
+
+
+def test_it_offers_no_hand_over_where_there_is_no_other_team(org, client_for):
+    org.team2.delete()
+    case = ApplicationFactory(
+        jobcenter=org.a, team=org.team1, status=ApplicationStatus.IN_REVIEW, assigned_to=org.staff
+    )
+    body = text_of(client_for(org.staff).get(page_of(case)))
+    assert 'id="id_handover_team"' not in body and "Release to the team" in body
