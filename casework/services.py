@@ -36,7 +36,7 @@ from applications.services import message_post, messages_mark_read, timeline_rec
 from applications.workflow import application_transition
 from casework import conf, legal, notify
 from casework.access import ensure_may_work, ensure_undecided
-from casework.models import Decision, InternalNote, RoutingRule
+from casework.models import Decision, DecisionOutcome, InternalNote, RoutingRule
 from casework.pdf import decision_pdf
 from casework.routing import Rule, pick_team
 from casework.selectors import case_read_for_staff, staff_member_of_jobcenter, team_of_jobcenter, with_queue_columns
@@ -316,6 +316,38 @@ def application_release(*, application: Application, actor, if_match: str | None
     return locked
 
 
+@transaction.atomic
+def case_hand_over(
+    *, application: Application, actor, team_public_id: uuid.UUID | str, if_match: str | None = None
+) -> Application:
+    """Hand a case over to another team of its Jobcenter ("an anderes Team abgeben"):
+    it leaves its worker and waits, unassigned, in that team's queue.
+
+    1. Lock the case and check ``If-Match`` on the locked row; only undecided cases,
+       only by the one who may work it (its assignee or a team lead), as every change.
+    2. The team must be of the case's Jobcenter (400 naming ``team``, as ``application_assign``).
+    3. Already that team's and nobody's: nothing changes (no new version, no audit row).
+    4. Save with a new version and write the audit event of a (re)assignment, marked as a hand-over.
+    """
+    locked = _lock(application, if_match=if_match)
+    ensure_undecided(locked)
+    ensure_may_work(user=actor, application=locked)
+    team = team_of_jobcenter(jobcenter_id=locked.jobcenter_id, public_id=team_public_id)
+    if locked.team_id == team.pk and locked.assigned_to_id is None:
+        return locked
+    previous = {"previous": locked.assigned_to_id, "previous_team": locked.team_id}
+    locked.team = team
+    locked.assigned_to = None
+    save_new_version(locked, "assigned_to", "team")
+    audit_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_ASSIGN,
+        obj=locked,
+        data={"assignee": None, "team": team.pk, "hand_over": True, **previous},
+    )
+    return locked
+
+
 # --- the state machine ------------------------------------------------------------------------
 @transaction.atomic
 def case_transition(
@@ -506,6 +538,14 @@ def _decision_file(*, upload: UploadedFile | None, application: Application, val
     return upload.read(), checked.original_name, False
 
 
+def decision_values_check(*, outcome: str, reason: str) -> None:
+    """What every decision needs, whoever calls: a rejection names its reason
+    (the citizen reads it in the notice; §35 SGB X). 400 naming the field, as
+    the API's serializers answer; the database constraint is the backstop."""
+    if outcome == DecisionOutcome.REJECTED and not (reason or "").strip():
+        raise Problem.invalid("reason", _("A rejection needs a reason."))
+
+
 def _notice_values(
     *, outcome: str, starts_on: date | None, ends_on: date | None, amounts: dict | None, reason: str, text: str
 ) -> dict:
@@ -531,6 +571,7 @@ def decision_notice_preview(
 ) -> bytes:
     """The notice ``application_decide`` would generate from these values, as a
     PDF, without deciding anything (staff look at it before they send it)."""
+    decision_values_check(outcome=outcome, reason=reason)
     values = _notice_values(
         outcome=outcome, starts_on=starts_on, ends_on=ends_on, amounts=amounts, reason=reason, text=text
     )
@@ -561,6 +602,7 @@ def application_decide(
        that links the notice, and send an e-mail without social data.
     If anything fails, the transaction rolls back and the file is removed.
     """
+    decision_values_check(outcome=outcome, reason=reason)
     values = _notice_values(
         outcome=outcome, starts_on=starts_on, ends_on=ends_on, amounts=amounts, reason=reason, text=text
     )

@@ -118,6 +118,10 @@ class AssignIn(serializers.Serializer):
     team = serializers.UUIDField(required=False)
 
 
+class HandOverIn(serializers.Serializer):
+    team = serializers.UUIDField()
+
+
 # --- working a case ---------------------------------------------------------------------------
 class DecisionFieldsIn(serializers.Serializer):
     starts_on = serializers.DateField(required=False, allow_null=True)
@@ -133,8 +137,7 @@ class DecisionFieldsIn(serializers.Serializer):
         errors: dict[str, list[str]] = {}
         if outcome == DecisionOutcome.APPROVED and not attrs.get("starts_on"):
             errors["starts_on"] = [_("An approval needs the date from which benefits are granted.")]
-        if outcome == DecisionOutcome.REJECTED and not attrs.get("reason", "").strip():
-            errors["reason"] = [_("A rejection needs a reason.")]
+        # A rejection without a reason: ``services.decision_values_check`` (the one home of that rule).
         if attrs.get("starts_on") and attrs.get("ends_on") and attrs["ends_on"] < attrs["starts_on"]:
             errors["ends_on"] = [_("Must not be before starts_on.")]
         if errors:

@@ -14,6 +14,7 @@ urlpatterns = [
     path(case, views.CaseDetail.as_view(), name="case"),
     path(case + "assign/", views.Assign.as_view(), name="assign"),
     path(case + "release/", views.Release.as_view(), name="release"),
+    path(case + "hand-over/", views.HandOver.as_view(), name="hand-over"),
     path(case + "transition/", views.Transition.as_view(), name="transition"),
     path(case + "decision/", views.DecisionView.as_view(), name="decision"),
     path(case + "decision/document/", views.DecisionDocument.as_view(), name="decision-document"),

@@ -194,6 +194,21 @@ class Release(APIView):
         return row_of(application)
 
 
+class HandOver(APIView):
+    """Hand my case over to another team of the Jobcenter: it waits, unassigned, in that team's queue."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=s.HandOverIn, responses=s.QueueRowOut)
+    def post(self, request, application_id):
+        application = application_get_for_caseworker(user=request.user, public_id=application_id)
+        data = _parse(s.HandOverIn, request.data)
+        application = services.case_hand_over(
+            application=application, actor=request.user, team_public_id=data["team"], if_match=_if_match(request)
+        )
+        return row_of(application)
+
+
 def _decision_values(data: dict) -> dict:
     return {
         "starts_on": data.get("starts_on"),

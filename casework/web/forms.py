@@ -16,6 +16,7 @@ from casework.api import serializers as s
 from casework.deadlines import Flag
 from casework.models import DecisionOutcome
 from portal.clock import berlin_today
+from portal.models import Team
 
 
 def api_checked(form: forms.Form, serializer_class: type[drf.Serializer], data: dict) -> dict | None:
@@ -108,6 +109,17 @@ class ReasonForm(VersionForm):
     reason = forms.CharField(
         label=_("Reason (the citizen reads it)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class HandOverForm(VersionForm):
+    """Hand the case over to another team of its Jobcenter (the service checks the team again)."""
+
+    team = forms.ChoiceField(label=_("Hand over to the team"))
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Team.objects.filter(jobcenter_id=application.jobcenter_id).exclude(pk=application.team_id)
+        self.fields["team"].choices = [("", _("Choose a team"))] + [(str(t.public_id), t.name) for t in others]
 
 
 class NoteForm(forms.Form):

@@ -235,6 +235,7 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
     mine = caseworker and may_work(user=user, application=application)
     undecided = application.status in IN_CASEWORK_STATUSES
     lead = user.has_role(Role.TEAM_LEAD)
+    handover_form = bound.get("handover") or f.HandOverForm(application=application, auto_id="id_handover_%s")
     for request_ in application.document_requests.all():
         key = f"reject-{request_.public_id}"
         request_.reject_form = bound.get(key) or f.ReasonForm(auto_id=f"id_{key}_%s")
@@ -252,14 +253,19 @@ def _case_page(request, application_id, *, bound: dict | None = None, status: in
         "actions": {
             "assign_to_me": caseworker and lead and undecided and application.assigned_to_id != user.pk,
             "release": caseworker and application.assigned_to_id is not None and (lead or mine),
+            "hand_over": mine and undecided and len(handover_form.fields["team"].choices) > 1,  # another team
             "request_documents": mine and undecided,
             "reply": mine,
             "decide": mine and ApplicationStatus.APPROVED in application.allowed_transitions,
+            "resume_review": mine
+            and application.status == ApplicationStatus.DOCUMENTS_REQUESTED
+            and ApplicationStatus.IN_REVIEW in application.allowed_transitions,
         },
         "decision_form": bound.get("decide") or drafts.get("decide") or f.DecisionForm(auto_id="id_decide_%s"),
         "request_form": bound.get("request") or drafts.get("request") or f.DocumentRequestForm(auto_id="id_request_%s"),
         "note_form": bound.get("note") or drafts.get("note") or f.NoteForm(auto_id="id_note_%s"),
         "message_form": bound.get("message") or drafts.get("message") or f.MessageForm(auto_id="id_message_%s"),
+        "handover_form": handover_form,
         "failed": next(iter(bound.values()), None),
         "official": legal.official_texts(citizen_language=application.applicant.preferred_language),
     }
@@ -329,6 +335,45 @@ def release(request, application_id):
         done=_("The case is back in the team's queue."),
         run=lambda application, data: services.application_release(
             application=application, actor=request.user, if_match=_if_match(application, data["version"])
+        ),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def resume_review(request, application_id):
+    """The API's Transition to ``in_review``: the documents are in, the case can be decided."""
+    return _act(
+        request,
+        application_id,
+        form=f.VersionForm(request.POST, auto_id="id_review_%s"),
+        key="review",
+        done=_("The case is in review again and can be decided."),
+        run=lambda application, data: services.case_transition(
+            application=application,
+            actor=request.user,
+            target=ApplicationStatus.IN_REVIEW,
+            if_match=_if_match(application, data["version"]),
+        ),
+    )
+
+
+@require_POST
+@staff_page(IsStaff)
+def hand_over(request, application_id):
+    """The API's HandOver: the case leaves me and waits in the other team's queue."""
+    application = application_get_for_caseworker(user=request.user, public_id=application_id)
+    return _act(
+        request,
+        application_id,
+        form=f.HandOverForm(request.POST, application=application, auto_id="id_handover_%s"),
+        key="handover",
+        done=_("The case was handed over. It waits in the other team's queue."),
+        run=lambda application, data: services.case_hand_over(
+            application=application,
+            actor=request.user,
+            team_public_id=data["team"],
+            if_match=_if_match(application, data["version"]),
         ),
     )
 
@@ -431,7 +476,11 @@ def decide(request, application_id):
     if "preview" in request.POST:
         application = application_get_for_caseworker(user=request.user, public_id=application_id)
         if form.is_valid():
-            pdf = services.decision_notice_preview(application=application, **form.decision())
+            try:
+                pdf = services.decision_notice_preview(application=application, **form.decision())
+            except Problem as problem:
+                _problem_to_form(form, problem)
+                return _case_page(request, application_id, bound={"decide": form}, status=problem.status_code)
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'inline; filename="{application.reference}-preview.pdf"'
             return response

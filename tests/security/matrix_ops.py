@@ -129,6 +129,7 @@ def bodies(ids: dict[str, str]) -> dict[str, dict]:
         "POST /api/v1/queue/applications/{application_id}/document-requests/{request_id}/reject/": {
             "reason": "unleserlich"
         },
+        "POST /api/v1/queue/applications/{application_id}/hand-over/": {"team": ids["team"]},
         "POST /api/v1/queue/applications/{application_id}/messages/": {"body": "Danke."},
         "POST /api/v1/queue/applications/{application_id}/notes/": {"body": "geprüft"},
         "POST /api/v1/queue/applications/{application_id}/release/": {},

@@ -135,6 +135,7 @@ MATRIX: dict[str, str] = {
     "POST /api/v1/queue/applications/{application_id}/document-requests/":                       "401   403*  403   403   401   201   201   404   403",
     "POST /api/v1/queue/applications/{application_id}/document-requests/{request_id}/accept/":   "401   403*  403   403   401   200*  200*  404   403",
     "POST /api/v1/queue/applications/{application_id}/document-requests/{request_id}/reject/":   "401   403*  403   403   401   200*  200*  404   403",
+    "POST /api/v1/queue/applications/{application_id}/hand-over/":                               "401   403*  403   403   401   200*  200*  404   403",
     "POST /api/v1/queue/applications/{application_id}/messages/":                                "401   403*  403   403   401   201   201   404   403",
     "POST /api/v1/queue/applications/{application_id}/notes/":                                   "401   403*  403   403   401   201   201   404   403",
     "POST /api/v1/queue/applications/{application_id}/release/":                                 "401   403*  403   403   401   200*  200*  404   403",

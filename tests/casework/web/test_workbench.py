@@ -427,3 +427,14 @@ def test_a_request_sent_after_the_idle_timeout_is_kept_as_a_draft_through_the_lo
     assert "Your session had ended. What you typed was kept" in body
     assert "Heizkostenabrechnung 2025</textarea>" in body and 'value="2027-01-15"' in body
     assert "Heizkostenabrechnung" not in text_of(client.get(page_of(my_case)))  # used once
+
+
+def test_a_preview_of_a_rejection_without_a_reason_is_refused_at_the_field(org, my_case, client_for):
+    response = client_for(org.staff).post(
+        f"{page_of(my_case)}decision/",
+        {"outcome": "rejected", "reason": " ", "version": my_case.version, "preview": "1"},
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    body = text_of(response)
+    assert 'href="#id_decide_reason"' in body and "A rejection needs a reason." in body

@@ -1,6 +1,6 @@
 """The staff workbench in Debian's Chromium against a live daphne: a staff
-member logs in with TOTP through the real login page, claims the next case
-and requests documents by keyboard only; axe-core on the queue and the case
+member logs in with TOTP through the real login page, claims the next case,
+requests documents and decides by keyboard only; axe-core on the queue and the case
 at phone and desktop size in German and Ukrainian; the request form without
 JavaScript. Screenshots go to var/screenshots/."""
 
@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from playwright.sync_api import expect
 
 from applications.constants import ApplicationStatus
-from applications.models import DocumentRequest
+from applications.models import Document, DocumentRequest
 from casework.models import RoutingRule
 from portal.clock import berlin_today
 from tests.casework.factories import ApplicationFactory
@@ -62,6 +62,7 @@ def _team_with_cases():
     jobcenter = JobcenterFactory(name="Jobcenter Kaiserslautern", reference_prefix="KL")
     team = TeamFactory(jobcenter=jobcenter, name="Leistung A-Z")
     RoutingRule.objects.create(jobcenter=jobcenter, team=team, is_default=True)
+    TeamFactory(jobcenter=jobcenter, name="Leistung Selbstständige")  # a team to hand a case over to
     staff = UserFactory(staff=True, jobcenter=jobcenter, teams=[team], email="sb@jc.example", first_name="Sam")
     UserFactory(team_lead=True, jobcenter=jobcenter, teams=[team], email="tl@jc.example")
     oldest = ApplicationFactory(jobcenter=jobcenter, team=team, surname="Albers", reference="KL-2026-000001")
@@ -88,7 +89,7 @@ def logged_in_page(browser, user, **kwargs):
     return page
 
 
-def test_staff_log_in_with_totp_claim_the_next_case_and_request_documents_by_keyboard(browser, team):
+def test_staff_log_in_with_totp_claim_the_next_case_request_documents_and_decide_by_keyboard(browser, team):
     staff, oldest = team
     secret = in_thread(lambda: with_totp(staff))
     # The tests hash with MD5 (fast); the server knows only the real hashers.
@@ -132,7 +133,46 @@ def test_staff_log_in_with_totp_claim_the_next_case_and_request_documents_by_key
     request = in_thread(lambda: DocumentRequest.objects.get())
     assert request.description.splitlines() == ["Mietvertrag", "Kontoauszüge der letzten drei Monate"]
     assert request.created_by_id == staff.pk
+
+    # The citizen answers (their upload pages have tests of their own); by keyboard on:
+    # accept the answer, continue the review, reject with a reason, send.
+    in_thread(lambda: _answer(request))
+    page.reload()
+    tab_to(page, "Unterlagen annehmen", limit=120)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Die Nachforderung ist erfüllt")).to_be_visible()
+    tab_to(page, "Prüfung fortsetzen", limit=120)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="wieder in Prüfung")).to_be_visible()
+    tab_to(page, "id_decide_outcome_0", limit=120)
+    page.keyboard.press("ArrowRight")  # the radio group: from "Bewilligt" to "Abgelehnt"
+    expect(page.get_by_role("radio", name="Abgelehnt")).to_be_checked()
+    tab_to(page, "id_decide_reason")
+    page.keyboard.type("Das Einkommen deckt den Bedarf.")
+    button = tab_to(page, "Entscheidung senden")
+    assert button["outline"], "the focused button has no visible focus"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Die Entscheidung wurde gesendet")).to_be_visible()
+    decided = in_thread(lambda: type(oldest).objects.get(pk=oldest.pk))
+    assert decided.status == ApplicationStatus.REJECTED
+    assert in_thread(lambda: decided.decision.reason) == "Das Einkommen deckt den Bedarf."
     assert not [p for p in page.problems if "Content Security Policy" in p or "Refused" in p], page.problems
+
+
+def _answer(request) -> None:
+    """What the citizen's upload leaves: a document that answers the request."""
+    Document.objects.create(
+        application=request.application,
+        document_request=request,
+        storage_name="documents/answer.pdf",
+        original_name="Mietvertrag.pdf",
+        content_type="application/pdf",
+        size=15,
+        sha256="1" * 64,
+    )
 
 
 def test_the_request_form_works_without_javascript_and_shows_errors(browser, team):
@@ -188,6 +228,8 @@ def test_the_queue_and_the_case_have_no_serious_axe_violations(browser, team, la
             page.goto(browser.server_url + path)
             assert page.locator("html").get_attribute("lang") == language
             expect(page.get_by_role("heading", level=1)).to_be_visible()
+            if name == "case":  # the hand-over's select is on the page axe checks
+                expect(page.get_by_label({"de": "An Team abgeben", "uk": "Передати команді"}[language])).to_be_visible()
             results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AA}})
             serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
             if serious:

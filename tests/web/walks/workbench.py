@@ -37,3 +37,35 @@ def request_documents(page, *, description: str, deadline: str | None = None) ->
     with page.expect_navigation():
         page.get_by_role("button", name="Nachforderung senden").click()
     expect(page.get_by_role("status").filter(has_text="Die Unterlagen wurden nachgefordert")).to_be_visible()
+
+
+def accept_request(page) -> None:
+    """On a case page whose request the citizen answered: accept the uploads."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Unterlagen annehmen").click()
+    expect(page.get_by_role("status").filter(has_text="Die Nachforderung ist erfüllt")).to_be_visible()
+
+
+def resume_review(page) -> None:
+    """On a case that waits for documents: back to review, so it can be decided."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Prüfung fortsetzen").click()
+    expect(page.get_by_role("button", name="Entscheidung senden")).to_be_visible()
+
+
+def fill_approval(page, *, starts_on: str, monthly: str, standard: str = "", housing: str = "") -> None:
+    """On a case in review: fill the decision form for an approval (ISO dates, amounts as typed)."""
+    page.get_by_role("radio", name="Bewilligt").check()
+    page.get_by_label("Leistungen ab").fill(starts_on)
+    page.get_by_label("Betrag pro Monat in Euro").fill(monthly)
+    if standard:
+        page.get_by_label("Davon Regelbedarf in Euro").fill(standard)
+    if housing:
+        page.get_by_label("Davon Kosten der Unterkunft und Heizung (KdU) in Euro").fill(housing)
+
+
+def send_decision(page) -> None:
+    """Send the filled decision form; the page says the citizen was notified."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Entscheidung senden").click()
+    expect(page.get_by_role("status").filter(has_text="Die Entscheidung wurde gesendet")).to_be_visible()
