@@ -10,15 +10,12 @@ gets a message instead of overwriting. Submitting uses the API's idempotency sto
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -55,21 +52,8 @@ from applications.web import apply_forms as f
 from portal.api.conditional import etag_for
 from portal.api.idempotency import _wait_for_completion
 from portal.api.problems import Problem
-from portal.constants import Role
 from portal.models import IdempotencyRecord
-
-
-def citizen_required(view):
-    """Anonymous: to the login page with ``?next=``; another role: 403 (as ``IsCitizen``)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_role(Role.CITIZEN):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from portal.web.access import citizen_page
 
 
 def _url(name: str, application: Application, **kw) -> str:
@@ -91,7 +75,7 @@ def _not_editable(application: Application):
 
 
 # --- secure the date (§37 SGB II) --------------------------------------------------------------
-@citizen_required
+@citizen_page
 def start(request):
     """One button that creates and lodges the application; a second one is refused by the service."""
     if request.method == "POST":
@@ -112,7 +96,7 @@ def start(request):
     return render(request, "applications/apply/start.html", {"open_application": open_app})
 
 
-@citizen_required
+@citizen_page
 def secured(request, application_id):
     """The date is secured: the reference and the month it takes effect from, before any form.
     A draft made without lodging (through the app) can be lodged here."""
@@ -345,7 +329,7 @@ def _target(application: Application, step: Step, action: str) -> str:
     return _url("step", application, step=step.slug)
 
 
-@citizen_required
+@citizen_page
 def step(request, application_id, step):
     """One section of the form: GET shows it, POST saves it (``Weiter`` and ``Zurück`` both save)."""
     spec = BY_SLUG.get(step)
@@ -418,7 +402,7 @@ def _gap_link(application: Application, path: str) -> tuple[Step | None, str]:
     return spec, _url("step", application, step=spec.slug) + anchor
 
 
-@citizen_required
+@citizen_page
 def review(request, application_id):
     """What is still missing (with links to the step) and the documents still open; then submit."""
     application = application_get_for_owner(user=request.user, public_id=application_id, detail=True)
@@ -483,7 +467,7 @@ def _valid_key(key: str) -> bool:
 
 
 @require_POST
-@citizen_required
+@citizen_page
 def submit(request, application_id):
     """Submit (``application_submit``): incomplete or stale goes back to the review with a message."""
     application = application_get_for_owner(user=request.user, public_id=application_id)
@@ -504,7 +488,7 @@ def submit(request, application_id):
     return redirect(location)
 
 
-@citizen_required
+@citizen_page
 def submitted(request, application_id):
     """The confirmation: the reference and the receipt."""
     application = application_get_for_owner(user=request.user, public_id=application_id)
@@ -513,7 +497,7 @@ def submitted(request, application_id):
     return render(request, "applications/apply/submitted.html", {"application": application})
 
 
-@citizen_required
+@citizen_page
 def receipt(request, application_id):
     """The receipt PDF, as the API's ``ReceiptView`` gives it (``receipt_for``)."""
     application = application_get_for_owner(user=request.user, public_id=application_id)
