@@ -115,6 +115,10 @@ def secured(request, application_id):
 
 
 # --- the steps --------------------------------------------------------------------------------
+# The action of a save as the person leaves a field (htmx): the section's fields, never adding a person or an entry.
+AUTOSAVE = "autosave"
+
+
 class Writes:
     """The version the next service call must name: the form's, then each service's result."""
 
@@ -189,7 +193,7 @@ def _household_save(writes, ctx, action):
         messages.success(writes.request, _("The person was removed from the household."))
         return True
     valid = True
-    if "edit_form" in ctx:  # the person being changed: saved on any button, as every step
+    if "edit_form" in ctx:  # the person being changed: saved on any button and on leaving a field, as every step
         edit = ctx["edit_form"]
         valid = edit.is_valid()
         if edit.values:
@@ -198,7 +202,7 @@ def _household_save(writes, ctx, action):
         if not valid:
             return False
     form = ctx["form"]
-    if action != "add" and form.is_empty():
+    if action == AUTOSAVE or (action != "add" and form.is_empty()):
         return valid
     if not form.is_valid():
         return False
@@ -246,7 +250,7 @@ def _entries_step(section: str, model, flag_form, entry_form, flag: str):
         if form.values:
             part = section_update(section=section, instance=writes.application, values=form.values, **writes.kw())
             writes.done(part)
-        if action != "add" and entry.is_empty():
+        if action == AUTOSAVE or (action != "add" and entry.is_empty()):
             return valid
         if not entry.is_valid():
             return False
@@ -340,14 +344,17 @@ def step(request, application_id, step):
         return _not_editable(application)
     problem = None
     if request.method == "POST":
-        action = request.POST.get("action", "next")
+        autosave = bool(request.htmx)
+        action = AUTOSAVE if autosave else request.POST.get("action", "next")
         context = spec.build(application, request.POST)
         writes = Writes(request, application)
         try:
-            if spec.save(writes, context, action):
+            if spec.save(writes, context, action) and not autosave:
                 return redirect(_target(application, spec, action))
         except Problem as error:
             problem = _problem_text(error)
+        if autosave:
+            return _autosaved(request, context, writes, problem)
         # Show what the person typed, with the version as it is now (saved parts included).
         application = application_get_for_owner(user=request.user, public_id=application_id, detail=True)
         if application.status not in EDITABLE_STATUSES:
@@ -375,6 +382,24 @@ def step(request, application_id, step):
     if request.method == "POST":
         response.status_code = 409 if problem else 400
     return response
+
+
+def _autosaved(request, context: dict, writes: Writes, problem: str | None) -> HttpResponse:
+    """The answer to a save on leaving a field (htmx, ``static/applications/autosave.js``): the
+    version to send next, the field again with its message, and a line for the status region.
+    Out-of-band swaps only; without JavaScript the step's buttons do the same through ``step``."""
+    name = request.POST.get("autosave", "")
+    field = next((form[n] for form in _forms(context) for n in form.fields if form[n].html_name == name), None)
+    if problem:
+        status = problem
+    elif field is not None and field.errors:
+        status = _("Not saved: %(label)s: %(error)s") % {"label": field.label, "error": " ".join(field.errors)}
+    elif field is not None:
+        status = _("%(label)s saved.") % {"label": field.label}
+    else:
+        status = ""
+    context = {"version": writes.if_match or "", "field": field, "status": status}
+    return render(request, "applications/apply/_autosaved.html", context)
 
 
 def _forms(context: dict) -> list[f.SectionForm]:
