@@ -37,13 +37,18 @@
       return;
     }
     pending = Math.max(0, pending - 1);
+    // After htmx has started a save it queued meanwhile (that counts as pending again).
+    window.setTimeout(submitWaiting, 0);
+  });
+
+  function submitWaiting() {
     if (pending === 0 && waiting) {
       var form = waiting.form;
       var submitter = waiting.submitter;
       waiting = null;
       form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
     }
-  });
+  }
 
   document.addEventListener("submit", function (event) {
     if (pending > 0 && isAutosaveForm(event.target)) {
