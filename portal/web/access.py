@@ -9,7 +9,8 @@ its grace days, ``portal/mfa.py``) are decided in one place.
 - a citizen whose grace period is over: to the second-factor page with the
   notice (the API answers ``403 mfa_required``);
 - any other refusal (another role, a staff role without a second factor in this
-  session): the 403 page (the API answers 403).
+  session): the 403 page with the API's reason (the API answers 403); a client
+  that asks for JSON gets the portal's 403 problem (``portal/views.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from rest_framework.exceptions import APIException
 
@@ -41,6 +43,8 @@ def page_for(permission: type[IsAuthenticatedWithRoleMFA]) -> Callable:
                 if pending is not None and pending.overdue:
                     messages.warning(request, mfa_setup_notice(pending))
                     return redirect("mfa_index")
+                if not request.accepts("text/html"):  # a client that asked for JSON: the portal's 403 problem
+                    raise PermissionDenied(str(refusal.detail)) from None
                 return render(request, "portal/refused.html", {"detail": refusal.detail}, status=403)
             if not allowed:  # not raised: only for the anonymous, handled above
                 return redirect_to_login(request.get_full_path())
