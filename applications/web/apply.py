@@ -10,15 +10,12 @@ gets a message instead of overwriting. Submitting uses the API's idempotency sto
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -55,21 +52,8 @@ from applications.web import apply_forms as f
 from portal.api.conditional import etag_for
 from portal.api.idempotency import _wait_for_completion
 from portal.api.problems import Problem
-from portal.constants import Role
 from portal.models import IdempotencyRecord
-
-
-def citizen_required(view):
-    """Anonymous: to the login page with ``?next=``; another role: 403 (as ``IsCitizen``)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_role(Role.CITIZEN):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from portal.web.access import citizen_page
 
 
 def _url(name: str, application: Application, **kw) -> str:
@@ -91,7 +75,7 @@ def _not_editable(application: Application):
 
 
 # --- secure the date (§37 SGB II) --------------------------------------------------------------
-@citizen_required
+@citizen_page
 def start(request):
     """One button that creates and lodges the application; a second one is refused by the service."""
     if request.method == "POST":
@@ -112,7 +96,7 @@ def start(request):
     return render(request, "applications/apply/start.html", {"open_application": open_app})
 
 
-@citizen_required
+@citizen_page
 def secured(request, application_id):
     """The date is secured: the reference and the month it takes effect from, before any form.
     A draft made without lodging (through the app) can be lodged here."""
@@ -131,6 +115,10 @@ def secured(request, application_id):
 
 
 # --- the steps --------------------------------------------------------------------------------
+# The action of a save as the person leaves a field (htmx): the section's fields, never adding a person or an entry.
+AUTOSAVE = "autosave"
+
+
 class Writes:
     """The version the next service call must name: the form's, then each service's result."""
 
@@ -205,7 +193,7 @@ def _household_save(writes, ctx, action):
         messages.success(writes.request, _("The person was removed from the household."))
         return True
     valid = True
-    if "edit_form" in ctx:  # the person being changed: saved on any button, as every step
+    if "edit_form" in ctx:  # the person being changed: saved on any button and on leaving a field, as every step
         edit = ctx["edit_form"]
         valid = edit.is_valid()
         if edit.values:
@@ -214,7 +202,7 @@ def _household_save(writes, ctx, action):
         if not valid:
             return False
     form = ctx["form"]
-    if action != "add" and form.is_empty():
+    if action == AUTOSAVE or (action != "add" and form.is_empty()):
         return valid
     if not form.is_valid():
         return False
@@ -262,7 +250,7 @@ def _entries_step(section: str, model, flag_form, entry_form, flag: str):
         if form.values:
             part = section_update(section=section, instance=writes.application, values=form.values, **writes.kw())
             writes.done(part)
-        if action != "add" and entry.is_empty():
+        if action == AUTOSAVE or (action != "add" and entry.is_empty()):
             return valid
         if not entry.is_valid():
             return False
@@ -345,7 +333,7 @@ def _target(application: Application, step: Step, action: str) -> str:
     return _url("step", application, step=step.slug)
 
 
-@citizen_required
+@citizen_page
 def step(request, application_id, step):
     """One section of the form: GET shows it, POST saves it (``Weiter`` and ``Zurück`` both save)."""
     spec = BY_SLUG.get(step)
@@ -356,14 +344,17 @@ def step(request, application_id, step):
         return _not_editable(application)
     problem = None
     if request.method == "POST":
-        action = request.POST.get("action", "next")
+        autosave = bool(request.htmx)
+        action = AUTOSAVE if autosave else request.POST.get("action", "next")
         context = spec.build(application, request.POST)
         writes = Writes(request, application)
         try:
-            if spec.save(writes, context, action):
+            if spec.save(writes, context, action) and not autosave:
                 return redirect(_target(application, spec, action))
         except Problem as error:
             problem = _problem_text(error)
+        if autosave:
+            return _autosaved(request, context, writes, problem)
         # Show what the person typed, with the version as it is now (saved parts included).
         application = application_get_for_owner(user=request.user, public_id=application_id, detail=True)
         if application.status not in EDITABLE_STATUSES:
@@ -393,6 +384,24 @@ def step(request, application_id, step):
     return response
 
 
+def _autosaved(request, context: dict, writes: Writes, problem: str | None) -> HttpResponse:
+    """The answer to a save on leaving a field (htmx, ``static/applications/autosave.js``): the
+    version to send next, the field again with its message, and a line for the status region.
+    Out-of-band swaps only; without JavaScript the step's buttons do the same through ``step``."""
+    name = request.POST.get("autosave", "")
+    field = next((form[n] for form in _forms(context) for n in form.fields if form[n].html_name == name), None)
+    if problem:
+        status = problem
+    elif field is not None and field.errors:
+        status = _("Not saved: %(label)s: %(error)s") % {"label": field.label, "error": " ".join(field.errors)}
+    elif field is not None:
+        status = _("%(label)s saved.") % {"label": field.label}
+    else:
+        status = ""
+    context = {"version": writes.if_match or "", "field": field, "status": status}
+    return render(request, "applications/apply/_autosaved.html", context)
+
+
 def _forms(context: dict) -> list[f.SectionForm]:
     """The step's bound forms, for the error summary (validated already: ``errors`` runs nothing new)."""
     out = []
@@ -418,7 +427,7 @@ def _gap_link(application: Application, path: str) -> tuple[Step | None, str]:
     return spec, _url("step", application, step=spec.slug) + anchor
 
 
-@citizen_required
+@citizen_page
 def review(request, application_id):
     """What is still missing (with links to the step) and the documents still open; then submit."""
     application = application_get_for_owner(user=request.user, public_id=application_id, detail=True)
@@ -483,7 +492,7 @@ def _valid_key(key: str) -> bool:
 
 
 @require_POST
-@citizen_required
+@citizen_page
 def submit(request, application_id):
     """Submit (``application_submit``): incomplete or stale goes back to the review with a message."""
     application = application_get_for_owner(user=request.user, public_id=application_id)
@@ -504,7 +513,7 @@ def submit(request, application_id):
     return redirect(location)
 
 
-@citizen_required
+@citizen_page
 def submitted(request, application_id):
     """The confirmation: the reference and the receipt."""
     application = application_get_for_owner(user=request.user, public_id=application_id)
@@ -513,7 +522,7 @@ def submitted(request, application_id):
     return render(request, "applications/apply/submitted.html", {"application": application})
 
 
-@citizen_required
+@citizen_page
 def receipt(request, application_id):
     """The receipt PDF, as the API's ``ReceiptView`` gives it (``receipt_for``)."""
     application = application_get_for_owner(user=request.user, public_id=application_id)

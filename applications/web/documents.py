@@ -10,16 +10,12 @@ field and in the error summary; a stale form (412) says the page changed.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework.exceptions import APIException
 
 from applications import files
 from applications.checklist import checklist_for
@@ -31,29 +27,10 @@ from applications.services import document_delete as delete_service
 from applications.services import document_upload
 from applications.web.documents_forms import DeleteForm, UploadForm
 from portal.api.conditional import etag_for
-from portal.api.permissions import IsCitizen
 from portal.api.problems import Problem
 from portal.bodylimit import body_was_too_large, upload_page
 from portal.clock import berlin_today
-
-
-def citizen_page(view):
-    """Anonymous: to the login with ``?next=``. Logged in: the API's ``IsCitizen``
-    (role, second factor where the Jobcenter requires one); a refusal is a page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        try:
-            IsCitizen().has_permission(request, None)
-        except APIException as refusal:
-            context = {"detail": refusal.detail}
-            return render(request, "applications/documents/refused.html", context, status=refusal.status_code)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
+from portal.web.access import citizen_page
 
 STALE = gettext_lazy(
     "This application was changed meanwhile (for example in another window). Please check the page and try again."

@@ -11,11 +11,8 @@ refusal (``Problem``) with a message on the same page.
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,20 +38,7 @@ from applications.workflow import citizen_actions
 from portal.api.problems import PreconditionFailed, Problem
 from portal.clock import berlin_today
 from portal.constants import Role
-
-
-def citizen_required(view):
-    """Logged in (else the login page with ``?next=``) and a citizen (else 403),
-    as ``IsCitizen`` lets only citizens into the API."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(Role.CITIZEN):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from portal.web.access import citizen_page
 
 
 def stale_message() -> str:
@@ -112,13 +96,13 @@ def overview_panel(request) -> dict | None:
     return application_summary(application)
 
 
-@citizen_required
+@citizen_page
 def application_list(request):
     applications = applications_for_owner(user=request.user)
     return render(request, "applications/follow/list.html", {"applications": applications})
 
 
-@citizen_required
+@citizen_page
 def application_detail(request, application_id):
     """The application's page: the link in every e-mail about it."""
     application = application_get_for_owner(user=request.user, public_id=application_id, detail=True)
@@ -134,7 +118,7 @@ def application_detail(request, application_id):
     return render(request, "applications/follow/detail.html", context)
 
 
-@citizen_required
+@citizen_page
 @require_http_methods(["GET", "POST"])
 def messages(request, application_id):
     """The Postfach thread. Reading it marks the Jobcenter's messages read (as the
@@ -170,7 +154,7 @@ def messages(request, application_id):
     return render(request, "applications/follow/messages.html", context, status=status)
 
 
-@citizen_required
+@citizen_page
 @require_http_methods(["GET", "POST"])
 def withdraw(request, application_id):
     """Withdraw with a reason: 1. the reason, 2. a confirmation page showing it,
@@ -205,7 +189,7 @@ def withdraw(request, application_id):
     return redirect("applications_web:detail", application.public_id)
 
 
-@citizen_required
+@citizen_page
 @require_http_methods(["GET", "POST"])
 def delete_draft(request, application_id):
     """Delete a draft that was never lodged, after a confirmation page."""

@@ -6,9 +6,7 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,9 +20,9 @@ from rest_framework.renderers import JSONRenderer
 from portal.api.problems import PreconditionFailed, Problem
 from portal.constants import Role
 from portal.export import personal_data_export
-from portal.mfa import session_used_mfa
 from portal.models import JobcenterTextKind, User
 from portal.services import accessibility_feedback_submit, user_profile_update
+from portal.web.access import citizen_page, member_page
 from portal.web.forms import AccessibilityFeedbackForm, AccountProfileForm
 from portal.web.overview import panels_for
 from portal.web.tenant import page_jobcenter_get, page_texts_get
@@ -113,7 +111,7 @@ def language(request):
     return response
 
 
-@login_required
+@member_page
 def overview(request):
     """The page after login: each app's panel (``portal/web/overview.py``), in order,
     each rendered with the context its app gave (the keys are the template's variables)."""
@@ -121,18 +119,10 @@ def overview(request):
     return render(request, "portal/overview.html", {"panels": panels})
 
 
-def _account_session_ok(request) -> bool:
-    """The API's rule for the logged-in person (``IsAuthenticatedWithRoleMFA``): staff
-    roles (and citizens of a Jobcenter that requires it) must have passed a second factor."""
-    return not request.user.needs_mfa or session_used_mfa(request.session, request.user)
-
-
-@login_required
+@member_page
 def account(request):
     """The account page: the profile through ``user_profile_update`` (as ``PATCH /api/v1/me/``),
     links to allauth's pages (e-mail, password, second factor) and the data export (Art. 15)."""
-    if not _account_session_ok(request):
-        raise PermissionDenied
     user = request.user
     form = AccountProfileForm.for_user(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -163,12 +153,10 @@ def account(request):
     return render(request, "portal/account.html", context, status=400 if form.is_bound else 200)
 
 
-@login_required
+@citizen_page
 def account_data_export(request):
     """Everything stored about the citizen as a JSON download (Art. 15 DSGVO): the same
     export, audit event and file as ``GET /api/v1/me/data-export/``."""
-    if not request.user.has_role(Role.CITIZEN) or not _account_session_ok(request):
-        raise PermissionDenied
     body = JSONRenderer().render(personal_data_export(user=request.user))
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'

@@ -12,7 +12,7 @@ from applications.models import Application
 from tests.applications.factories import fill_complete
 from tests.factories import JobcenterFactory, UserFactory
 from tests.video.servers import Daphne, session_cookie_for
-from tests.web.test_browser import FLAGS, SIZES, WCAG_A_AA, in_thread, screenshot, tab_to
+from tests.web.test_browser import FLAGS, SCREENSHOTS, SIZES, WCAG_A_AA, in_thread, screenshot, tab_to
 from tests.web.walks import apply as walk
 
 pytestmark = [
@@ -98,6 +98,33 @@ def test_it_walks_in_german_from_the_date_to_the_receipt(browser):
     assert walk.download_receipt(page).startswith(b"%PDF")
 
     check_journey(page, reference)
+    assert not [p for p in page.problems if "Content Security Policy" in p or "Refused" in p], page.problems
+    page.context.close()
+
+
+def test_it_saves_a_field_on_leaving_it_so_that_it_is_there_after_a_reload(browser):
+    page = citizen_page(browser)
+    walk.secure_date(page, browser.server_url)
+
+    walk.leave_field(page, "City", "Kaiserslautern")
+    expect(page.locator("#apply-autosave-status")).to_have_text(
+        walk.t(page, "%(label)s saved.") % {"label": walk.t(page, "City")}
+    )
+    page.reload()  # no button pressed
+    expect(page.get_by_label(walk.t(page, "City"), exact=True)).to_have_value("Kaiserslautern")
+
+    walk.leave_field(page, "Postcode", "123")  # a typo: the message at the field, nothing saved
+    postcode = page.get_by_label(walk.t(page, "Postcode"), exact=True)
+    expect(postcode).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_postcode-error")).to_be_visible()
+    # caret="initial": Playwright's hidden caret leaves style="" on the inputs, which htmx copies when it swaps
+    # the field (the CSP blocks that); the page itself sets no style.
+    page.screenshot(path=str(SCREENSHOTS / "apply-autosave-error-de-desktop.png"), full_page=True, caret="initial")
+    postcode.fill("67655")
+    walk.press(page, "Save and continue")  # right after leaving the field: waits for that save, not stale
+    walk.heading(page, "Household")
+    application = the_application(page.user)
+    assert (application.postcode, application.city) == ("67655", "Kaiserslautern")
     assert not [p for p in page.problems if "Content Security Policy" in p or "Refused" in p], page.problems
     page.context.close()
 

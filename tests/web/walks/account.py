@@ -32,7 +32,7 @@ LABELS = {
         "saved": "Зміни збережено.",
         "download": "Завантажити всі мої дані",
         "logout": "Вийти",
-        "login_email": "Email",  # allauth's login form leaves it untranslated in Ukrainian
+        "login_email": "Електронна пошта",  # locale-allauth/uk (Django's auth app said "Email")
         "login_password": "Пароль",
         "login_button": "Увійти",
     },

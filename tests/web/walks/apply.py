@@ -189,3 +189,11 @@ def download_receipt(page) -> bytes:
     with page.expect_download() as info:
         page.get_by_role("link", name=t(page, "Download the receipt (PDF)")).click()
     return Path(info.value.path()).read_bytes()
+
+
+def leave_field(page, label: str, value: str) -> None:
+    """Type into a step's field and leave it with Tab (JavaScript on: htmx saves it then);
+    waits until the status line names the field."""
+    page.get_by_label(t(page, label), exact=True).fill(value)
+    page.keyboard.press("Tab")
+    expect(page.locator("#apply-autosave-status")).to_contain_text(t(page, label))
