@@ -84,8 +84,13 @@ _here: dict[tuple, Any] = {}
 
 
 def _keep(store: dict, key, value) -> None:
+    """Store, dropping the oldest entry when full. Request threads share the store:
+    another thread may drop or add an entry meanwhile, which only costs a recomputation."""
     if len(store) >= LOCAL_ENTRIES:
-        store.pop(next(iter(store)))
+        try:
+            store.pop(next(iter(store)), None)
+        except (RuntimeError, StopIteration):
+            pass
     store[key] = value
 
 
