@@ -149,3 +149,11 @@ def test_an_answer_expires_when_its_first_slot_falls_inside_the_notice():
     slot_cache.answer_put(key, b"empty", now=1_000_000, first_start=None, notice_seconds=notice)
     assert slot_cache.answer_get(key, 1_000_000 + slot_cache.ANSWER_SECONDS - 1) == b"empty"
     assert slot_cache.answer_get(key, 1_000_000 + slot_cache.ANSWER_SECONDS) is None
+
+
+def test_the_stores_of_a_process_stay_bounded(monkeypatch):
+    monkeypatch.setattr(slot_cache, "LOCAL_ENTRIES", 3)
+    store: dict = {}
+    for i in range(5):
+        slot_cache._keep(store, i, str(i))
+    assert store == {2: "2", 3: "3", 4: "4"}
