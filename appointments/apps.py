@@ -10,6 +10,7 @@ class AppointmentsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_ensure_legal_texts, sender=self)
+        _connect_slot_setup_signals()
 
         from portal.web import overview
 
@@ -36,6 +37,37 @@ class AppointmentsConfig(AppConfig):
         from appointments.models import Appointment
 
         return set(Appointment.objects.filter(citizen=user).values_list("appointment_type__jobcenter_id", flat=True))
+
+
+def _connect_slot_setup_signals() -> None:
+    """What the cached slot list depends on besides bookings and availability
+    (appointments/slot_cache.py, step 5): types, counsellors (active, roles,
+    teams, languages, names) and locations. A change retires the setup token."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from appointments import slot_cache
+    from appointments.models import AppointmentType, CounsellorProfile
+    from portal.models import Location, User
+
+    for model in (AppointmentType, CounsellorProfile, Location):
+        post_save.connect(slot_cache.setup_changed, sender=model, dispatch_uid=f"slot_setup_save_{model.__name__}")
+        post_delete.connect(slot_cache.setup_changed, sender=model, dispatch_uid=f"slot_setup_delete_{model.__name__}")
+    post_save.connect(_user_saved, sender=User, dispatch_uid="slot_setup_save_User")
+    post_delete.connect(slot_cache.setup_changed, sender=User, dispatch_uid="slot_setup_delete_User")
+    for through in (User.groups.through, User.teams.through):
+        m2m_changed.connect(slot_cache.setup_changed, sender=through, dispatch_uid=f"slot_setup_m2m_{through.__name__}")
+
+
+# Saves of a user that the slot list does not read (a login writes last_login).
+_USER_FIELDS_NOT_IN_SLOTS = frozenset({"last_login", "password"})
+
+
+def _user_saved(sender, update_fields=None, **kwargs) -> None:
+    from appointments import slot_cache
+
+    if update_fields is not None and set(update_fields) <= _USER_FIELDS_NOT_IN_SLOTS:
+        return
+    slot_cache.setup_changed()
 
 
 def _ensure_legal_texts(sender, using="default", **kwargs) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import itemgetter
@@ -298,7 +299,7 @@ def slots_for_type(
     they write. The public slot list reads ``slots_for_listing`` (cached).
     """
     now = now or timezone.now()
-    counsellors = _counsellors_by_id(appointment_type, language, counsellor_ids)  # query 1
+    counsellors = _counsellors_by_id(appointment_type, language, counsellor_ids, None)  # query 1, never cached
     if not counsellors:
         return [], {}
     windows, busy = windows_and_busy(
@@ -339,20 +340,89 @@ def slots_for_listing(
     order of ``slots_for_type`` (start, counsellor, channel); unordered with
     ``ordered=False`` (``bookable_times`` sorts what is left after merging).
 
-    1. The counsellors (one query, never cached: team, language, active).
+    1. The counsellors (one query: team, language, active), kept per process
+       under the setup token (``appointments.slot_cache``, step 5).
     2. Their cached days (``appointments.slot_cache``: tokens first, then entries).
     3. Counsellors missing a day get the whole range computed in three queries
        (rules, exceptions, bookings), without notice, horizon or filters, and stored.
     4. The type's channels, notice, horizon and the query's filters are applied here.
     """
     now = now or timezone.now()
-    counsellors = _counsellors_by_id(appointment_type, language, counsellor_ids)
+    setup = slot_cache.setup_token() if slot_cache.enabled() else None
+    counsellors = _counsellors_by_id(appointment_type, language, counsellor_ids, setup)
     if not counsellors:
         return [], {}
+    token_of = slot_cache.tokens(counsellors) if slot_cache.enabled() else None
+    rows = _listing_rows(appointment_type, counsellors, token_of, first, last, channel, location_id, now)
+    if ordered:
+        # Runs already sorted per counsellor, day and channel, which the sort merges cheaply.
+        rows.sort()
+    return rows, counsellors
+
+
+def appointment_type_for_slots(*, public_id) -> AppointmentType | None:
+    """``appointment_type_find`` for the slot list, kept per process under the setup token."""
+    setup = slot_cache.setup_token() if slot_cache.enabled() else None
+    found = slot_cache.remembered(("type", str(public_id)), lambda: appointment_type_find(public_id=public_id), setup)
+    return found
+
+
+def slot_list_answer(
+    *,
+    appointment_type: AppointmentType,
+    first: date,
+    last: date,
+    render: Callable[..., bytes],
+    channel: str | None = None,
+    language: str | None = None,
+    location_id: int | None = None,
+    counsellor_ids: list[int] | None = None,
+) -> bytes:
+    """The body of ``GET slots/``: ``render(appointment_type=, entries=, locations=)``
+    of ``bookable_times``, kept per process and query under the setup token and
+    the tokens of every counsellor in it (``slot_cache.answer_get``): a repeated
+    query reads two tokens from the cache and nothing from the database."""
+    now = timezone.now()
+    setup = slot_cache.setup_token() if slot_cache.enabled() else None
+    counsellors = _counsellors_by_id(appointment_type, language, counsellor_ids, setup)
+    token_of = slot_cache.tokens(counsellors) if counsellors and slot_cache.enabled() else None
+    key = None
+    if setup is not None and token_of is not None:
+        query = (str(appointment_type.public_id), first, last, channel, language, location_id)
+        key = (*query, tuple(counsellor_ids or ()), setup, tuple(token_of[pk] for pk in counsellors))
+        held = slot_cache.answer_get(key, now.timestamp())
+        if held is not None:
+            return held
+    rows = _listing_rows(appointment_type, counsellors, token_of, first, last, channel, location_id, now)
+    entries = bookable_times(rows)
+    locations = locations_by_pk(ids={entry[2] for entry in entries if entry[2]})
+    body = render(appointment_type=appointment_type, entries=entries, locations=locations)
+    if key is not None:
+        slot_cache.answer_put(
+            key,
+            body,
+            now=now.timestamp(),
+            first_start=entries[0][0] if entries else None,
+            notice_seconds=appointment_type.minimum_notice.total_seconds(),
+        )
+    return body
+
+
+def _listing_rows(
+    appointment_type: AppointmentType,
+    counsellors: dict[int, User],
+    token_of: dict[int, str] | None,
+    first: date,
+    last: date,
+    channel: str | None,
+    location_id: int | None,
+    now: datetime,
+) -> list[slot_cache.Row]:
+    if not counsellors:
+        return []
     people = list(counsellors.values())
     ordinals = range(first.toordinal(), last.toordinal() + 1)
     slot_shape = slot_cache.shape(appointment_type)
-    token_of = slot_cache.tokens(counsellors) if slot_cache.enabled() else None
     if token_of is not None:
         days = slot_cache.get_days(slot_shape, people, token_of)
     else:
@@ -377,10 +447,7 @@ def slots_for_listing(
                 if found and (found[0][0] < not_before or found[-1][0] > not_after):
                     found = [row for row in found if not_before <= row[0] <= not_after]
                 rows += found
-    if ordered:
-        # Runs already sorted per counsellor, day and channel, which the sort merges cheaply.
-        rows.sort()
-    return rows, counsellors
+    return rows
 
 
 def bookable_times(rows: list[slot_cache.Row]) -> list[tuple[int, str, int | None]]:
@@ -417,10 +484,16 @@ def _days_from_database(
 
 
 def _counsellors_by_id(
-    appointment_type: AppointmentType, language: str | None, counsellor_ids: list[int] | None
+    appointment_type: AppointmentType, language: str | None, counsellor_ids: list[int] | None, setup: str | None
 ) -> dict[int, User]:
-    found = counsellors_for_type(appointment_type=appointment_type, language=language, ids=counsellor_ids)
-    return {c.pk: c for c in found}
+    """The type's counsellors for the query, kept per process under the setup token (``slot_cache``, step 5)."""
+
+    def compute() -> dict[int, User]:
+        found = counsellors_for_type(appointment_type=appointment_type, language=language, ids=counsellor_ids)
+        return {c.pk: c for c in found}
+
+    key = ("counsellors", str(appointment_type.public_id), language, tuple(counsellor_ids or ()))
+    return slot_cache.remembered(key, compute, setup)
 
 
 def appointment_stats(*, jobcenter_id: int, start: datetime, end: datetime) -> list[dict]:

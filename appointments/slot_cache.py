@@ -21,6 +21,27 @@ Invalidation:
 4. Entries and tokens expire after ``APPOINTMENTS_SLOT_CACHE_SECONDS`` (300 s),
    which bounds how long a change made past the services (a shell, a bulk
    import) goes unseen.
+5. What the entries depend on besides bookings and availability (appointment
+   types, counsellors: active, roles, teams, languages; locations) has one
+   **setup token** for the whole portal, deleted at once and again on commit by
+   the model signals connected in ``appointments.apps`` (``setup_changed``).
+   Such changes are rare (an administrator's), so one token for all is enough.
+
+Per process (issue #18: unpickling thousands of tuples was a fifth of the
+request), three small stores sit in front of the cache, each keyed by what
+decides its validity, so no process ever has to be told to forget:
+
+- the decoded days, by their entry key (which holds the counsellor's token);
+- the type by its public id and the counsellors of a type and query, under the
+  setup token;
+- the rendered answer of a query, under the setup token and the tokens of
+  every counsellor in it, until the first slot it lists falls inside the
+  minimum notice (exact) and at most ``ANSWER_SECONDS`` (a slot that enters the
+  booking horizon appears at most that much later).
+
+Each holds at most ``LOCAL_ENTRIES`` values (the oldest goes first). Tokens
+are still read from the cache on every request (one round trip for the setup
+token, one for the counsellors'), so invalidation reaches every process at once.
 
 The cache is only a listing: booking and rescheduling read the database
 (``selectors.slots_for_type``) and the exclusion constraint is the guarantee,
@@ -33,8 +54,10 @@ run one process then, as the embedded default does.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -51,7 +74,30 @@ Row = tuple[int, int, str, int | None]
 Days = dict[int, dict[str, tuple[Row, ...]]]
 # Bump the number when the format of ``Days`` changes: old entries are then never read.
 PREFIX = "appointments:slots:1"
+SETUP_KEY = f"{PREFIX}:setup"
+LOCAL_ENTRIES = 2048
+ANSWER_SECONDS = 60
 logger = logging.getLogger(__name__)
+
+_days_here: dict[str, Days] = {}
+_here: dict[tuple, Any] = {}
+
+
+def _keep(store: dict, key, value) -> None:
+    """Store, dropping the oldest entry when full. Request threads share the store:
+    another thread may drop or add an entry meanwhile, which only costs a recomputation."""
+    if len(store) >= LOCAL_ENTRIES:
+        try:
+            store.pop(next(iter(store)), None)
+        except (RuntimeError, StopIteration):
+            pass
+    store[key] = value
+
+
+def forget_here() -> None:
+    """Empty this process's stores (tests; everything in them is found again under its tokens)."""
+    _days_here.clear()
+    _here.clear()
 
 
 def enabled() -> bool:
@@ -96,14 +142,24 @@ def _entry_key(slot_shape: str, counsellor: User, token: str) -> str:
 
 
 def get_days(slot_shape: str, counsellors: list[User], token_of: dict[int, str]) -> dict[int, Days]:
-    """Per counsellor id, the days the cache holds."""
+    """Per counsellor id, the days held: decoded ones of this process first, the cache for the rest."""
     keys = {c.pk: _entry_key(slot_shape, c, token_of[c.pk]) for c in counsellors}
+    result = {pk: dict(_days_here[key]) for pk, key in keys.items() if key in _days_here}
+    wanted = [key for pk, key in keys.items() if pk not in result]
+    if not wanted:
+        return result
     try:
-        found = cache.get_many(list(keys.values()))
+        found = cache.get_many(wanted)
     except Exception:  # as in tokens(): compute instead
         logger.warning("slot cache unavailable; slots computed from the database", exc_info=True)
         found = {}
-    return {pk: found.get(key) or {} for pk, key in keys.items()}
+    for pk, key in keys.items():
+        if pk not in result:
+            held = found.get(key) or {}
+            if held:
+                _keep(_days_here, key, held)
+            result[pk] = dict(held)
+    return result
 
 
 def put_days(slot_shape: str, counsellors: list[User], token_of: dict[int, str], days: dict[int, Days]) -> None:
@@ -117,6 +173,70 @@ def put_days(slot_shape: str, counsellors: list[User], token_of: dict[int, str],
         cache.set_many(values, timeout=conf.slot_cache_seconds())
     except Exception:  # the answer is computed; only the next one will be too
         logger.warning("slot cache unavailable; entries not stored", exc_info=True)
+        return
+    for key, held in values.items():
+        _keep(_days_here, key, held)
+
+
+def setup_token() -> str | None:
+    """The token of types, counsellors and locations (step 5), made if missing; None if the cache does not answer."""
+    try:
+        token = cache.get(SETUP_KEY)
+        if token is None:
+            token = uuid.uuid4().hex
+            if not cache.add(SETUP_KEY, token, timeout=conf.slot_cache_seconds()):
+                token = cache.get(SETUP_KEY) or token
+        return token
+    except Exception:
+        logger.warning("slot cache unavailable; slots computed from the database", exc_info=True)
+        return None
+
+
+def remembered(key: tuple, compute: Callable[[], Any], setup: str | None) -> Any:
+    """``compute()`` once per ``key`` and setup token in this process (without a token: every time)."""
+    if setup is None:
+        return compute()
+    full = ("setup", setup, *key)
+    try:
+        return _here[full]
+    except KeyError:
+        value = compute()
+        _keep(_here, full, value)
+        return value
+
+
+def answer_get(key: tuple, now: float) -> bytes | None:
+    held = _here.get(("answer", *key))
+    if held is not None and now < held[0]:
+        return held[1]
+    return None
+
+
+def answer_put(key: tuple, body: bytes, *, now: float, first_start: int | None, notice_seconds: float) -> None:
+    """Keep ``body`` until the first slot it lists falls inside the notice, at most ``ANSWER_SECONDS``."""
+    until = now + ANSWER_SECONDS
+    if first_start is not None:
+        until = min(until, first_start - notice_seconds)
+    _keep(_here, ("answer", *key), (until, body))
+
+
+def setup_changed(**kwargs) -> None:
+    """A type, counsellor or location changed: retire the setup token now and again on commit (step 5)."""
+    if not enabled():
+        return
+    _delete_setup()
+    transaction.on_commit(_delete_setup, robust=True)
+
+
+def _delete_setup() -> None:
+    try:
+        cache.delete(SETUP_KEY)
+    except Exception:
+        logger.warning("slot cache unavailable; setup token not deleted", exc_info=True)
+
+
+def clock() -> float:
+    return time.time()
 
 
 def invalidate(counsellor_ids: Iterable[int]) -> None:

@@ -36,3 +36,9 @@ def session_headers(user, *, mfa: bool | None = None) -> dict[str, str]:
     store[LAST_ACTIVITY_KEY] = int(now)
     store.save()
     return {"X-Session-Token": store.session_key}
+
+
+def session_cookie(user, *, session_key: str | None = None) -> dict[str, str]:
+    """The same session as a web browser's cookie (``session_key``: one ``session_headers`` made)."""
+    key = session_key or session_headers(user)["X-Session-Token"]
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={key}"}

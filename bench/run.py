@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
 
         django.setup()
         call_command("migrate", interactive=False, verbosity=0)
+        if "pages" in rows:  # production pages need the static manifest (ManifestStaticFilesStorage)
+            call_command("collectstatic", interactive=False, verbosity=0)
         ctx = Context(
             timing=QUICK if args.quick else FULL,
             quick=args.quick,

@@ -51,6 +51,7 @@ ORDER = (
     "race",
     "raw-claim",
     "claim",
+    "pages",
     "submit",
     "raw-relay",
     "signal",

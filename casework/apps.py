@@ -11,6 +11,7 @@ class CaseworkConfig(AppConfig):
         from casework.receivers import route_on_submit
 
         application_submitted.connect(route_on_submit, dispatch_uid="casework.route_on_submit")
+        _connect_routing_signals()
 
     def seed_demo(self, jobcenter) -> None:
         """Demo routing: every application goes to the benefits team (idempotent)."""
@@ -44,3 +45,21 @@ class CaseworkConfig(AppConfig):
                 for d in decisions
             ]
         }
+
+
+def _connect_routing_signals() -> None:
+    """A routing rule or team saved or deleted: claim-next checks routing again (casework/services.py)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from casework.models import RoutingRule
+    from portal.models import Team
+
+    for model in (RoutingRule, Team):
+        post_save.connect(_routing_changed, sender=model, dispatch_uid=f"routing_retire_save_{model.__name__}")
+        post_delete.connect(_routing_changed, sender=model, dispatch_uid=f"routing_retire_delete_{model.__name__}")
+
+
+def _routing_changed(sender, instance, **kwargs) -> None:
+    from casework.services import routing_retire
+
+    routing_retire(jobcenter_id=instance.jobcenter_id)

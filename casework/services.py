@@ -11,10 +11,12 @@ go through the one state machine, ``applications.workflow``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -63,6 +65,9 @@ def _lock(application: Application, *, if_match: str | None = None) -> Applicati
     )
     if_match_check(if_match=if_match, obj=locked)
     return locked
+
+
+logger = logging.getLogger(__name__)
 
 
 # --- routing ----------------------------------------------------------------------------------
@@ -148,7 +153,64 @@ def applications_route_pending(*, jobcenter_id: int) -> int:
 
 def routing_rules_changed(*, jobcenter_id: int) -> None:
     """The Jobcenter's routing rules changed (admin): route what waits for a team, after the commit."""
+    routing_retire(jobcenter_id=jobcenter_id)
     transaction.on_commit(lambda: applications_route_pending(jobcenter_id=jobcenter_id))
+
+
+# Claim-next's routing check is skipped while nothing it depends on changed (issue #18):
+# after a check, what is still unrouted matched no rule, and new submissions route
+# themselves (``application_route``). The rules have a generation token per Jobcenter in
+# the cache, retired at once and on commit by every change of a rule or team (the
+# signals connected in ``casework.apps``); a check records the generation it saw before
+# it read the rules as "settled". A change in between retires that generation, so the
+# next claim checks again. "Settled" expires after ROUTING_SETTLED_SECONDS, which keeps
+# the check a safety net for rows written past the services.
+ROUTING_SETTLED_SECONDS = 60
+ROUTING_GENERATION_SECONDS = 24 * 3600
+
+
+def _routing_keys(jobcenter_id: int) -> tuple[str, str]:
+    return f"casework:routing:rules:{jobcenter_id}", f"casework:routing:settled:{jobcenter_id}"
+
+
+def applications_route_pending_unless_settled(*, jobcenter_id: int) -> bool:
+    """``applications_route_pending`` unless the last check saw the current rules. True if it ran."""
+    rules_key, settled_key = _routing_keys(jobcenter_id)
+    try:
+        found = cache.get_many([rules_key, settled_key])
+        generation = found.get(rules_key)
+        if generation is not None and found.get(settled_key) == generation:
+            return False
+        if generation is None:
+            generation = uuid.uuid4().hex
+            if not cache.add(rules_key, generation, timeout=ROUTING_GENERATION_SECONDS):
+                generation = cache.get(rules_key) or generation
+    except Exception:  # the cache's own errors: check every time, as without it
+        logger.warning("cache unavailable; routing checked on every claim", exc_info=True)
+        applications_route_pending(jobcenter_id=jobcenter_id)
+        return True
+    applications_route_pending(jobcenter_id=jobcenter_id)
+    try:
+        cache.set(settled_key, generation, timeout=ROUTING_SETTLED_SECONDS)
+    except Exception:
+        logger.warning("cache unavailable; routing check not recorded", exc_info=True)
+    return True
+
+
+def routing_retire(*, jobcenter_id: int | None) -> None:
+    """A rule or team changed: the next claim of the Jobcenter checks routing (now and after the commit)."""
+    if jobcenter_id is None:
+        return
+    rules_key, _settled = _routing_keys(jobcenter_id)
+
+    def retire() -> None:
+        try:
+            cache.delete(rules_key)
+        except Exception:
+            logger.warning("cache unavailable; routing generation not retired", exc_info=True)
+
+    retire()
+    transaction.on_commit(retire, robust=True)
 
 
 # --- claiming and assigning -------------------------------------------------------------------
@@ -191,7 +253,8 @@ def application_claim_next(*, user, team_public_id: uuid.UUID | str | None = Non
 
     1. Route what still waits for a team (own short transactions). Submission
        routes (``application_route``); this is the safety net for cases that
-       missed it. It runs before the claim's transaction, not in it: routing
+       missed it, skipped while the rules are unchanged since the last check
+       (``applications_route_pending_unless_settled``). It runs before the claim's transaction, not in it: routing
        inside would hold the routed rows' locks until the claim commits, and
        concurrent claimers would queue behind them.
     2. In one short transaction, pick the oldest unassigned undecided case of
@@ -214,7 +277,7 @@ def application_claim_next(*, user, team_public_id: uuid.UUID | str | None = Non
         team_ids = [team.pk]
     else:
         team_ids = teams.order_by().values("pk")  # a subquery: no round trip of its own
-    applications_route_pending(jobcenter_id=user.jobcenter_id)
+    applications_route_pending_unless_settled(jobcenter_id=user.jobcenter_id)
     with transaction.atomic():
         candidates = with_queue_columns(
             _claimable(jobcenter_id=user.jobcenter_id, teams=team_ids).only(*_ROW_FIELDS),

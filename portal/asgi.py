@@ -50,3 +50,9 @@ application = ProtocolTypeRouter(
         "lifespan": lifespan,
     }
 )
+
+# Everything above lives as long as the process: out of the collector's sight
+# from here on, so full collections walk only what requests made (portal/startup.py).
+from portal.startup import freeze_heap  # noqa: E402
+
+freeze_heap()

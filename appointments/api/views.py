@@ -162,22 +162,22 @@ class SlotList(APIView):
         query = SlotQueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        appointment_type = _type_or_400(params["appointment_type"])
+        appointment_type = selectors.appointment_type_for_slots(public_id=params["appointment_type"])
+        if appointment_type is None:
+            raise Problem.invalid("appointment_type", _("Unknown appointment type."))
         location = _location_or_400(params.get("location"), appointment_type)
         counsellor = _counsellor_or_400(params.get("counsellor"), appointment_type)
-        rows, _counsellors = selectors.slots_for_listing(
+        # Kept per process and query under the tokens of everything it depends on (appointments/slot_cache.py).
+        body = selectors.slot_list_answer(
             appointment_type=appointment_type,
             first=params["from"],
             last=params["to"],
+            render=slots_json,
             channel=params.get("channel"),
             language=params.get("language"),
             location_id=location.pk if location else None,
             counsellor_ids=[counsellor.pk] if counsellor else None,
-            ordered=False,
         )
-        entries = selectors.bookable_times(rows)
-        locations = selectors.locations_by_pk(ids={entry[2] for entry in entries if entry[2]})
-        body = slots_json(appointment_type=appointment_type, entries=entries, locations=locations)
         return HttpResponse(body, content_type="application/json")
 
 

@@ -5,6 +5,7 @@ from bench.rows import (  # noqa: F401
     check,
     claim,
     floor,
+    pages,
     race,
     raw_claim,
     raw_relay,

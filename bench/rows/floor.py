@@ -32,3 +32,8 @@ def http_figures(row: str, result: HttpFigures, ctx: Context, *, label: str = ""
         Figure(row, f"{prefix}p50", result.p50_ms, "ms", note="1 connection"),
         Figure(row, f"{prefix}p99", result.p99_ms, "ms", note="1 connection"),
     ]
+
+
+def floor_cpu_ms(floor: HttpFigures) -> float | None:
+    """Server CPU per floor request (ms), from the saturated phase: what "x floor" means for CPU targets."""
+    return floor.load.server_cores * 1000 / floor.rps if floor.rps else None

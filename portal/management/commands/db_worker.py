@@ -13,6 +13,7 @@ import logging
 from django_tasks_db.compat import task_started
 from django_tasks_db.management.commands import db_worker
 
+from portal.startup import freeze_heap
 from portal.workers import tasks_of_dead_workers_requeue, worker_liveness_hold
 
 logger = logging.getLogger("django_tasks_db")
@@ -32,6 +33,8 @@ class Command(db_worker.Command):
             requeued = tasks_of_dead_workers_requeue(backend_name=backend_name)
             if requeued:
                 logger.warning("Requeued %d task(s) of dead workers", len(requeued))
+            # Loaded: out of the collector's sight before the first task (portal/startup.py).
+            freeze_heap()
             super().handle(*args, worker_id=worker_id, backend_name=backend_name, verbosity=verbosity, **options)
         finally:
             liveness.release()
