@@ -9,10 +9,8 @@ a service's refusal (``Problem``) comes back as a message on the same page.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -37,24 +35,10 @@ from appointments.web.forms import (
 from portal.api.conditional import etag_for
 from portal.api.problems import PreconditionFailed, Problem
 from portal.clock import BERLIN, berlin_today
-from portal.constants import Role
-from portal.mfa import session_used_mfa
+from portal.web.access import citizen_page, member_page
 from portal.web.tenant import page_jobcenter_get
 
 DAYS_PER_PAGE = 7
-
-
-def citizen_required(view):
-    """Logged in (else to the login page with ``?next=``) and a citizen (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(Role.CITIZEN):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _own(request, appointment_id) -> Appointment:
@@ -153,7 +137,7 @@ def _slot_page(request, template: str, context: dict, *, status: int = 200):
 # --- Pages ----------------------------------------------------------------------
 
 
-@citizen_required
+@citizen_page
 def appointment_list(request):
     appointments = list(selectors.appointments_for_user(user=request.user).filter(citizen=request.user))
     now = timezone.now()
@@ -165,7 +149,7 @@ def appointment_list(request):
     return render(request, "appointments/list.html", {"upcoming": upcoming, "earlier": earlier})
 
 
-@citizen_required
+@citizen_page
 def topics(request):
     jobcenter = page_jobcenter_get()
     types = list(selectors.appointment_types_bookable(jobcenter_id=jobcenter.pk if jobcenter else None))
@@ -177,7 +161,7 @@ def topics(request):
     return render(request, "appointments/topics.html", {"types": types})
 
 
-@citizen_required
+@citizen_page
 def slots(request, type_slug):
     jobcenter = page_jobcenter_get()
     appointment_type = selectors.appointment_type_bookable_by_slug(
@@ -226,21 +210,19 @@ def _detail_context(request, appointment: Appointment, **forms) -> dict:
 
 
 def _participant_get(request, appointment_id) -> Appointment:
-    """The appointment for its citizen or its counsellor (the API's helper), and like the
-    API, only after the second factor for roles that need one (counsellors)."""
-    if request.user.needs_mfa and not session_used_mfa(request.session, request.user):
-        raise PermissionDenied
+    """The appointment for its citizen or its counsellor (the API's helper; the second
+    factor is ``member_page``'s, as the API's default permission)."""
     return selectors.appointment_get_for_participant(user=request.user, public_id=appointment_id)
 
 
-@login_required
+@member_page
 def appointment_detail(request, appointment_id):
     # The counsellor may open the link too; the actions are the citizen's.
     appointment = _participant_get(request, appointment_id)
     return render(request, "appointments/detail.html", _detail_context(request, appointment))
 
 
-@citizen_required
+@citizen_page
 def move(request, appointment_id):
     appointment = _own(request, appointment_id)
     form = MoveForm(request.POST or None)
@@ -275,7 +257,7 @@ def move(request, appointment_id):
     return _slot_page(request, "appointments/move.html", context, status=status)
 
 
-@citizen_required
+@citizen_page
 def cancel(request, appointment_id):
     appointment = _own(request, appointment_id)
     form = CancelForm(request.POST or None)
@@ -301,7 +283,7 @@ def cancel(request, appointment_id):
     return render(request, "appointments/cancel.html", context, status=status)
 
 
-@citizen_required
+@citizen_page
 @require_POST
 def respond(request, appointment_id):
     """Confirm a binding invitation (after reading its Rechtsfolgenbelehrung) or ask for another date."""
@@ -334,7 +316,7 @@ def respond(request, appointment_id):
     return render(request, "appointments/detail.html", context, status=status)
 
 
-@login_required
+@member_page
 def calendar_file(request, appointment_id):
     """The same bytes as the API's ``.ics`` (appointments/ics.py)."""
     appointment = _participant_get(request, appointment_id)
