@@ -48,4 +48,5 @@ def test_it_offers_an_anonymous_visitor_the_login(jobcenter):
 def test_it_offers_the_workbench_only_to_the_roles_that_work_there(jobcenter):
     client = Client()
     login(client, UserFactory(counsellor=True))
-    assert links(nav(client)) == ["/account/"]
+    # A counsellor: the agenda and the hours, no workbench.
+    assert links(nav(client)) == ["/counsel/agenda/", "/counsel/availability/", "/account/"]

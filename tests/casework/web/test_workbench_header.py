@@ -45,10 +45,19 @@ def test_it_speaks_ukrainian(org):
 
 
 def test_staff_and_counsellors_do_not_see_it(org):
-    for user, expected in ((org.staff, ["/workbench/", "/account/"]), (org.counsellor, ["/account/"])):
+    counsellor = ["/counsel/agenda/", "/counsel/availability/", "/account/"]
+    for user, expected in ((org.staff, ["/workbench/", "/account/"]), (org.counsellor, counsellor)):
         client = Client()
         login(client, user, mfa=True)
         assert links(nav(client, "/account/")) == expected
     citizen = Client()
     login(citizen, UserFactory(citizen=True))
     assert "/workbench/dashboard/" not in nav(citizen, "/account/")
+
+
+def test_a_counsellor_finds_the_agenda_and_the_hours_in_the_header(org):
+    client = Client()
+    login(client, org.counsellor, mfa=True)
+    html = nav(client, "/counsel/agenda/")
+    assert '"/counsel/agenda/" aria-current="page">Terminplan</a>' in html
+    assert current(nav(client, "/counsel/availability/")) == ["/counsel/availability/"]
