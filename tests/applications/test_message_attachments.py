@@ -77,7 +77,8 @@ def test_it_refuses_the_whole_message_when_one_file_is_bad(submitted, citizen, _
         )
 
     assert refused.value.status_code == 415
-    assert refused.value.errors == {"attachments": ["tool.pdf: This file is not a PDF, JPEG or PNG file."]}
+    assert list(refused.value.errors) == ["attachments"]
+    assert [error.split(": ")[0] for error in refused.value.errors["attachments"]] == ["tool.pdf"]
     assert not Message.objects.exists() and not Document.objects.exists()
     assert stored_files(_private_storage) == []
 
