@@ -134,6 +134,7 @@ def test_it_follows_an_application_in_german(browser):
     href = page.get_by_role("link", name="Kontoauszug.pdf").get_attribute("href")
     sent = page.context.request.get(browser.server_url + href)
     assert sent.status == 200 and sent.body() == PDF_BYTES
+    screenshot(page, "follow-messages-attachment-de-desktop")
     screenshot(page, "follow-messages-de-desktop")
 
     page.get_by_role("link", name="Zurück zu Ihrem Antrag").click()
