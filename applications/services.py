@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import files
-from applications.conf import app_settings
 from applications.checklist import checklist_keys
 from applications.completeness import missing_for
+from applications.conf import app_settings
 from applications.constants import (
     EDITABLE_STATUSES,
     FINAL_STATUSES,
@@ -590,9 +590,7 @@ def message_post(
                     code="application_not_lodged",
                     detail=_("Lodge your application first; then you can write to the Jobcenter."),
                 )
-            message = Message.objects.create(
-                application=locked, author=actor, body=body, from_jobcenter=from_jobcenter
-            )
+            message = Message.objects.create(application=locked, author=actor, body=body, from_jobcenter=from_jobcenter)
             audit_record(
                 actor=actor,
                 action=AuditAction.APPLICATION_MESSAGE_CREATE,
@@ -622,7 +620,9 @@ def message_post(
                 save_new_version(locked)
             if from_jobcenter:
                 timeline_record(
-                    application=locked, kind=TimelineKind.MESSAGE_FROM_JOBCENTER, data={"message": str(message.public_id)}
+                    application=locked,
+                    kind=TimelineKind.MESSAGE_FROM_JOBCENTER,
+                    data={"message": str(message.public_id)},
                 )
                 _notify(locked)
     except BaseException:
@@ -638,7 +638,9 @@ def _check_attachment(upload: UploadedFile) -> files.CheckedFile:
         return files.check_upload(upload)
     except Problem as problem:
         if problem.errors and "file" in problem.errors:
-            problem.errors = {"attachments": [f"{files.sanitise_name(upload.name)}: {error}" for error in problem.errors["file"]]}
+            problem.errors = {
+                "attachments": [f"{files.sanitise_name(upload.name)}: {error}" for error in problem.errors["file"]]
+            }
         raise
 
 

@@ -40,8 +40,8 @@ from applications.web.documents import _too_large as upload_too_large
 from applications.web.follow_forms import DeleteDraftForm, ReplyForm, WithdrawForm
 from applications.workflow import citizen_actions
 from portal.api.problems import PreconditionFailed, Problem
-from portal.clock import berlin_today
 from portal.bodylimit import upload_page
+from portal.clock import berlin_today
 from portal.constants import Role
 
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from applications.models import Document, Message
-from applications.services import message_post
+from applications.services import document_upload, message_post
 from tests.applications.conftest import EXE_BYTES, PDF_BYTES, PNG_BYTES, stored_files
 from tests.applications.factories import ApplicationFactory
 from tests.factories import UserFactory, login
@@ -92,7 +92,9 @@ def test_it_shows_too_many_files_at_the_field(citizen, application, settings):
 def test_it_shows_a_file_over_the_size_limit_at_the_field(citizen, application, settings):
     settings.APPLICATION_UPLOAD_MAX_BYTES = 1024
 
-    response = client_for(citizen).post(thread(application), {"body": "Groß", "attachments": [pdf(content=PDF_BYTES * 200)]})
+    response = client_for(citizen).post(
+        thread(application), {"body": "Groß", "attachments": [pdf(content=PDF_BYTES * 200)]}
+    )
 
     assert response.status_code == 400
     assert response.context["form"]["attachments"].errors == ["Kontoauszug.pdf: File too large."]
@@ -134,3 +136,16 @@ def test_the_case_page_lists_the_citizens_attachments_with_the_workbench_link(ap
     link = f"/workbench/cases/{application.public_id}/documents/{document.public_id}/"
     assert page.status_code == 200 and f'href="{link}"' in page.text
     assert "Download Kontoauszug.pdf" in page.text
+
+
+def test_the_evidence_page_offers_no_delete_for_a_file_sent_with_a_message(citizen, _private_storage):
+    lodged = ApplicationFactory(lodged=True, applicant=citizen)
+    message = message_post(application=lodged, actor=citizen, body="Anbei", attachments=[pdf()])
+    document = message.attachments.get()
+    evidence = document_upload(application=lodged, actor=citizen, upload=pdf("Mietvertrag.pdf"))
+
+    text = client_for(citizen).get(f"/applications/{lodged.public_id}/evidence/").text
+
+    assert f"/documents/{evidence.public_id}/delete/" in text  # an ordinary upload can go
+    assert f'/documents/{document.public_id}/"' in text  # listed with its download link
+    assert f"/documents/{document.public_id}/delete/" not in text
