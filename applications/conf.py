@@ -63,6 +63,11 @@ class _Settings:
         return int(getattr(settings, "APPLICATION_MESSAGE_MAX_LENGTH", 5000))
 
     @property
+    def MESSAGE_MAX_ATTACHMENTS(self) -> int:
+        """Files one Postfach message may carry (all of them within one request's upload cap)."""
+        return int(getattr(settings, "APPLICATION_MESSAGE_MAX_ATTACHMENTS", 5))
+
+    @property
     def DECISION_DEADLINE_MONTHS(self) -> int:
         """§88 SGG: a citizen may sue for inaction after this many months (queue issue)."""
         return int(getattr(settings, "APPLICATION_DECISION_DEADLINE_MONTHS", 6))

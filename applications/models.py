@@ -337,6 +337,9 @@ class Document(models.Model):
     document_request = models.ForeignKey(
         DocumentRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
+    # Set for a file sent with a Postfach message (``message_post``). RESTRICT: a message is
+    # never deleted on its own while it carries files; with the application both go.
+    message = models.ForeignKey("Message", on_delete=models.RESTRICT, null=True, blank=True, related_name="attachments")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -84,7 +84,7 @@ def timeline_for(*, application: Application) -> QuerySet[TimelineEvent]:
 
 
 def messages_for(*, application: Application) -> QuerySet[Message]:
-    return application.messages.order_by("created_at", "id")
+    return application.messages.order_by("created_at", "id").prefetch_related("attachments")
 
 
 def unread_for_citizen(*, application: Application) -> int:

@@ -7,6 +7,7 @@ after the commit. Status changes go through ``workflow.application_transition``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from applications import files
 from applications.checklist import checklist_keys
 from applications.completeness import missing_for
+from applications.conf import app_settings
 from applications.constants import (
     EDITABLE_STATUSES,
     FINAL_STATUSES,
@@ -468,6 +470,12 @@ def document_upload(
 def document_delete(*, application: Application, actor, document: Document, if_match: str | None = None) -> Application:
     locked = _lock_editable(application, if_match)
     document = _part(locked, document)
+    if document.message_id is not None:
+        raise Problem(
+            status=409,
+            code="message_attachment",
+            detail=_("This file was sent with a message; it stays with the message."),
+        )
     name, document_id = document.storage_name, str(document.public_id)
     document.delete()
     save_new_version(locked)
@@ -546,25 +554,94 @@ def application_delete_draft(*, application: Application, actor, if_match: str |
 
 # --- Postfach ---------------------------------------------------------------------------------
 @transaction.atomic
-def message_post(*, application: Application, actor, body: str, from_jobcenter: bool = False) -> Message:
-    """A message in the application's Postfach thread (either side)."""
-    locked = application_lock(application=application)
-    if locked.lodged_at is None:
+def message_post(
+    *,
+    application: Application,
+    actor,
+    body: str,
+    from_jobcenter: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+) -> Message:
+    """A message in the application's Postfach thread (either side), with its files.
+
+    Each attachment is checked exactly as every upload (``files.check_upload``), before
+    anything is saved; one bad file refuses the whole message (errors under
+    ``attachments``). The files become documents of the application linked to the
+    message, each audited as an upload. Stored files are removed again if anything fails.
+    """
+    attachments = list(attachments or ())
+    limit = app_settings.MESSAGE_MAX_ATTACHMENTS
+    if len(attachments) > limit:
         raise Problem(
-            status=409,
-            code="application_not_lodged",
-            detail=_("Lodge your application first; then you can write to the Jobcenter."),
+            status=400,
+            code="too_many_files",
+            detail=_("A message can carry at most %(n)d files.") % {"n": limit},
+            errors={"attachments": [_("Please attach at most %(n)d files.") % {"n": limit}]},
+            extra={"max_files": limit},
         )
-    message = Message.objects.create(application=locked, author=actor, body=body, from_jobcenter=from_jobcenter)
-    audit_record(
-        actor=actor, action=AuditAction.APPLICATION_MESSAGE_CREATE, obj=locked, data={"message": str(message.public_id)}
-    )
-    if from_jobcenter:
-        timeline_record(
-            application=locked, kind=TimelineKind.MESSAGE_FROM_JOBCENTER, data={"message": str(message.public_id)}
-        )
-        _notify(locked)
+    checked = [(upload, _check_attachment(upload)) for upload in attachments]
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = application_lock(application=application)
+            if locked.lodged_at is None:
+                raise Problem(
+                    status=409,
+                    code="application_not_lodged",
+                    detail=_("Lodge your application first; then you can write to the Jobcenter."),
+                )
+            message = Message.objects.create(application=locked, author=actor, body=body, from_jobcenter=from_jobcenter)
+            audit_record(
+                actor=actor,
+                action=AuditAction.APPLICATION_MESSAGE_CREATE,
+                obj=locked,
+                data={"message": str(message.public_id)},
+            )
+            for upload, check in checked:
+                stored.append(files.store(upload, check))
+                document = Document.objects.create(
+                    application=locked,
+                    message=message,
+                    storage_name=stored[-1],
+                    original_name=check.original_name,
+                    content_type=check.content_type,
+                    size=check.size,
+                    sha256=check.sha256,
+                    active_content=list(check.active_content),
+                    uploaded_by=actor,
+                )
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.APPLICATION_DOCUMENT_UPLOAD,
+                    obj=locked,
+                    data={"document": str(document.public_id), "message": str(message.public_id)},
+                )
+            if checked:
+                save_new_version(locked)
+            if from_jobcenter:
+                timeline_record(
+                    application=locked,
+                    kind=TimelineKind.MESSAGE_FROM_JOBCENTER,
+                    data={"message": str(message.public_id)},
+                )
+                _notify(locked)
+    except BaseException:
+        for name in stored:
+            files.discard(name)
+        raise
     return message
+
+
+def _check_attachment(upload: UploadedFile) -> files.CheckedFile:
+    """``files.check_upload``, its field errors named ``attachments`` (the field that was sent)."""
+    try:
+        return files.check_upload(upload)
+    except Problem as problem:
+        if problem.errors and "file" in problem.errors:
+            problem.errors = {
+                "attachments": [f"{files.sanitise_name(upload.name)}: {error}" for error in problem.errors["file"]]
+            }
+        raise
 
 
 def messages_mark_read(*, application: Application, actor, by_jobcenter: bool = False) -> int:

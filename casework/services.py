@@ -738,9 +738,10 @@ def staff_messages_read(*, user, public_id: uuid.UUID | str) -> QuerySet[Message
 
 
 @transaction.atomic
-def staff_message_send(*, application: Application, actor, body: str) -> Message:
-    """Answer the citizen's Postfach thread (marks their messages read)."""
+def staff_message_send(*, application: Application, actor, body: str, attachments=()) -> Message:
+    """Answer the citizen's Postfach thread (marks their messages read), with files if any
+    (checked and stored by ``message_post``)."""
     locked = _lock(application)
     ensure_may_work(user=actor, application=locked)
     messages_mark_read(application=locked, actor=actor, by_jobcenter=True)
-    return message_post(application=locked, actor=actor, body=body, from_jobcenter=True)
+    return message_post(application=locked, actor=actor, body=body, from_jobcenter=True, attachments=attachments)

@@ -256,6 +256,10 @@ class WithdrawIn(serializers.Serializer):
 
 class MessageIn(serializers.Serializer):
     body = serializers.CharField(trim_whitespace=True)
+    # multipart only; each file is checked by ``message_post`` (``applications.files``).
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False, use_url=False), required=False, default=list
+    )
 
     def validate_body(self, value: str) -> str:
         from applications.conf import app_settings
@@ -516,12 +520,27 @@ class DocumentRequestOut(serializers.Serializer):
         return request.is_overdue(berlin_today())
 
 
+class MessageAttachmentOut(serializers.Serializer):
+    """A file sent with a message; downloaded like every document (``download_url``)."""
+
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, document: Document) -> str:
+        application = self.context.get("application") or document.application
+        return _citizen_url("document-file", application, document_id=document.public_id)
+
+
 @extend_schema_serializer(component_name="CitizenMessageOut")  # casework has its own
 class MessageOut(serializers.Serializer):
     """A Postfach message; ``from`` is "jobcenter" or "you", ``read_at`` when the other side read it."""
 
     id = serializers.UUIDField(source="public_id")
     body = serializers.CharField()
+    attachments = MessageAttachmentOut(many=True, source="attachments.all")
     created_at = MomentOut()
     read_at = serializers.SerializerMethodField()
 

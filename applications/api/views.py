@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -550,6 +550,8 @@ class DocumentRequestDetail(CitizenView):
 
 # --- Postfach ---------------------------------------------------------------------------------
 class MessageList(CitizenView):
+    parser_classes = [JSONParser, MultiPartParser]
+
     @extend_schema(responses=MessagePageOut)
     def get(self, request, application_id):
         """A page of the thread (``?page=``), and how many of the Jobcenter's messages are unread."""
@@ -565,16 +567,27 @@ class MessageList(CitizenView):
                 "results": page,
                 "unread": unread_for_citizen(application=application),
             },
+            application=application,
         )
 
-    @extend_schema(request=MessageIn, responses={201: MessageOut})
+    @extend_schema(
+        request={"application/json": MessageIn, "multipart/form-data": MessageIn}, responses={201: MessageOut}
+    )
     @idempotent
     def post(self, request, application_id):
+        """Write to the Jobcenter; as multipart, with files under ``attachments`` (each checked
+        as every upload; one bad file refuses the whole message)."""
         application = self.application(application_id)
+        files.check_request_size(request)  # before the body is read
         data = MessageIn(data=request.data)
         data.is_valid(raise_exception=True)
-        message = message_post(application=application, actor=request.user, body=data.validated_data["body"])
-        return render(MessageOut, message, status_code=201)
+        message = message_post(
+            application=application,
+            actor=request.user,
+            body=data.validated_data["body"],
+            attachments=data.validated_data["attachments"],
+        )
+        return render(MessageOut, message, application=application, status_code=201)
 
 
 class MessagesRead(CitizenView):

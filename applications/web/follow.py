@@ -33,9 +33,11 @@ from applications.selectors import (
     unread_for_citizen,
 )
 from applications.services import application_delete_draft, application_withdraw, message_post, messages_mark_read
+from applications.web.documents import _too_large as upload_too_large
 from applications.web.follow_forms import DeleteDraftForm, ReplyForm, WithdrawForm
 from applications.workflow import citizen_actions
 from portal.api.problems import PreconditionFailed, Problem
+from portal.bodylimit import upload_page
 from portal.clock import berlin_today
 from portal.constants import Role
 from portal.web.access import citizen_page
@@ -118,20 +120,28 @@ def application_detail(request, application_id):
     return render(request, "applications/follow/detail.html", context)
 
 
+@upload_page
 @citizen_page
 @require_http_methods(["GET", "POST"])
 def messages(request, application_id):
     """The Postfach thread. Reading it marks the Jobcenter's messages read (as the
-    API's ``messages/read/``); the reply form posts here and comes back here."""
+    API's ``messages/read/``); the reply form posts here (with files, if any) and comes back here."""
     application = application_get_for_owner(user=request.user, public_id=application_id)
-    form = ReplyForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
+    too_large = upload_too_large(request)  # as the evidence page: a body over the cap is never read
+    form = ReplyForm(request.POST or None, request.FILES or None) if too_large is None else ReplyForm()
+    status = 200 if too_large is None else 413
+    if request.method == "POST" and too_large is None:
         if form.is_valid():
             try:
-                message_post(application=application, actor=request.user, body=form.cleaned_data["body"])
+                message_post(
+                    application=application,
+                    actor=request.user,
+                    body=form.cleaned_data["body"],
+                    attachments=form.cleaned_data["attachments"],
+                )
             except Problem as problem:
-                form.add_error(None, problem_message(problem))
+                errors = (problem.errors or {}).get("attachments")
+                form.add_error("attachments" if errors else None, errors or problem_message(problem))
             else:
                 flash.success(request, _("Your message has been sent to the Jobcenter."))
                 return redirect("applications_web:messages", application.public_id)
@@ -147,6 +157,7 @@ def messages(request, application_id):
         "application": application,
         "thread": thread,
         "form": form,
+        "summary_form": too_large or form,
         "can_write": citizen_actions(application)["message"],
         "max_length": app_settings.MESSAGE_MAX_LENGTH,
         "open_requests": list(open_document_requests_for(application=application)),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.conf import app_settings
 from applications.models import Application
+from applications.web.documents_forms import ACCEPT
 
 
 class VersionForm(forms.Form):
@@ -19,6 +20,23 @@ class VersionForm(forms.Form):
         return f'"{application.public_id}-{self.cleaned_data["version"]}"'
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; a list (empty when none was chosen). The files
+    themselves are checked by the service (``applications.files``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        given = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in given if item]
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your message"),
@@ -26,6 +44,19 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Please write your message.")},
     )
+    attachments = MultipleFileField(
+        label=_("Attach files (optional)"),
+        help_text=_("PDF, JPEG or PNG; at most %(n)d files of up to %(mb)s MB together."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["attachments"]
+        field.help_text = field.help_text % {
+            "n": app_settings.MESSAGE_MAX_ATTACHMENTS,
+            "mb": f"{app_settings.UPLOAD_MAX_BYTES / (1024 * 1024):g}",
+        }
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()

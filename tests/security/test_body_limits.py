@@ -274,5 +274,6 @@ def test_it_knows_which_api_views_take_a_body_from_anyone():
     assert public_bodies == set()
     assert uploads == {
         "POST api/v1/applications/<uuid:application_id>/documents/",
+        "POST api/v1/applications/<uuid:application_id>/messages/",  # files with a message
         "POST api/v1/queue/applications/<uuid:application_id>/decision/",
     }

@@ -20,6 +20,7 @@ from applications.models import Application, Message
 from applications.services import message_post
 from applications.workflow import application_transition
 from casework.services import application_decide
+from tests.applications.conftest import PDF_BYTES
 from tests.applications.factories import ApplicationFactory, DocumentRequestFactory
 from tests.conftest import require_binary
 from tests.factories import JobcenterFactory, UserFactory
@@ -126,9 +127,14 @@ def test_it_follows_an_application_in_german(browser):
     walk.open_application(page, person.decided.reference)
     expect(page.get_by_text("Entscheidung: bewilligt")).to_be_visible()  # the timeline
     screenshot(page, "follow-detail-de-desktop")
-    walk.read_and_reply(page, "Vielen Dank, ich habe den Bescheid erhalten.")
+    attachment = {"name": "Kontoauszug.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    walk.read_and_reply(page, "Vielen Dank, ich habe den Bescheid erhalten.", files=[attachment])
     unread = Message.objects.filter(application=person.decided, from_jobcenter=True, read_by_citizen_at=None)
     assert in_thread(unread.count) == 0
+    href = page.get_by_role("link", name="Kontoauszug.pdf").get_attribute("href")
+    sent = page.context.request.get(browser.server_url + href)
+    assert sent.status == 200 and sent.body() == PDF_BYTES
+    screenshot(page, "follow-messages-attachment-de-desktop")
     screenshot(page, "follow-messages-de-desktop")
 
     page.get_by_role("link", name="Zurück zu Ihrem Antrag").click()

@@ -21,6 +21,7 @@ WORDS = {
         "postfach": "Zu Ihrem Postfach",
         "message": "Ihre Nachricht",
         "send": "Nachricht senden",
+        "attach": "Dateien anhängen (freiwillig)",
         "sent": "Ihre Nachricht wurde an das Jobcenter gesendet.",
         "decision": "Bescheid lesen",
         "decision_h1": "Entscheidung über Ihren Antrag",
@@ -40,6 +41,7 @@ WORDS = {
         "postfach": "Перейти до поштової скриньки",
         "message": "Ваше повідомлення",
         "send": "Надіслати повідомлення",
+        "attach": "Додати файли (необов’язково)",
         "sent": "Ваше повідомлення надіслано до Jobcenter.",
         "decision": "Прочитати рішення (Bescheid)",
         "decision_h1": "Рішення щодо вашої заяви",
@@ -74,14 +76,19 @@ def open_application(page: Page, reference: str | None = None) -> None:
     expect(page.get_by_role("heading", name=w["timeline"])).to_be_visible()
 
 
-def read_and_reply(page: Page, text: str) -> None:
-    """From the application's page: open the Postfach (which marks it read) and reply."""
+def read_and_reply(page: Page, text: str, files: list[dict] | None = None) -> None:
+    """From the application's page: open the Postfach (which marks it read) and reply,
+    with ``files`` attached if given (Playwright payloads: ``name``, ``mimeType``, ``buffer``)."""
     w = words(page)
     page.get_by_role("link", name=w["postfach"]).click()
     page.get_by_label(w["message"]).fill(text)
+    if files:
+        page.get_by_label(w["attach"]).set_input_files(files)
     page.get_by_role("button", name=w["send"]).click()
     expect(page.get_by_role("status").filter(has_text=w["sent"])).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text=text)).to_be_visible()
+    for file in files or ():
+        expect(page.get_by_role("link", name=file["name"])).to_be_visible()
 
 
 def open_decision(page: Page) -> None:
