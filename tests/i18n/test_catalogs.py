@@ -247,3 +247,20 @@ def test_it_keeps_the_entries_that_makemessages_cannot_see(app, language):
     translated = {entry.msgid for entry in catalog.entries if entry.translated}
     lost = [msgid for msgid in ADDED_BY_HAND[app] if msgid not in translated]
     assert lost == [], f"restore these entries in {app}/locale/{language} (remove the '#~ ' prefix)"
+
+
+@pytest.mark.parametrize("language", COMPLETE)
+def test_it_translates_one_text_the_same_way_in_every_catalog(language):
+    """Django merges the catalogs, the first in LOCALE_PATHS and INSTALLED_APPS winning:
+    a text translated differently in two catalogs shows only one of them everywhere
+    (a staff button "Not accepted" read as the citizen's status "Nicht anerkannt").
+    Give a text with another meaning its own msgid or a context (pgettext)."""
+    seen: dict[tuple, dict[str, dict]] = {}
+    for po, catalog in CATALOGS.items():
+        if language_of(po) != language or "djangojs" in po.name:
+            continue
+        for entry in catalog.entries:
+            if entry.msgid and entry.translated:
+                seen.setdefault((entry.msgctxt, entry.msgid), {})[label(po)] = entry.msgstr
+    differing = {key[1]: found for key, found in seen.items() if len({str(v) for v in found.values()}) > 1}
+    assert differing == {}
