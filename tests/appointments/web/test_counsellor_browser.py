@@ -4,8 +4,7 @@ counsellor sees it in the agenda, opens the video room and admits the citizen
 (a second browser context with the fake camera), and the call connects; axe-core
 on every counsellor page at 360x740 and 1280x800 in German and Ukrainian.
 
-The citizen books through ``appointment_book`` (the service the booking API
-calls): the citizen's booking page was not on main when this was written.
+The citizen books on the citizen's booking pages (``tests/web/walks/appointments.py``).
 Screenshots go to var/screenshots/."""
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from appointments import selectors, services
-from appointments.constants import Channel
+from appointments.constants import AppointmentStatus, Channel
 from appointments.models import Appointment, AppointmentType, CounsellorProfile
 from portal.clock import BERLIN
 from portal.constants import Role
@@ -28,6 +26,7 @@ from tests.conftest import require_binary
 from tests.factories import JobcenterFactory, UserFactory
 from tests.video.servers import Daphne, session_cookie_for
 from tests.web.test_browser import SIZES, WCAG_A_AA, in_thread, screenshot
+from tests.web.walks import appointments as booking
 from tests.web.walks import counsellor as walk
 
 pytestmark = [
@@ -92,7 +91,7 @@ def test_extra_hours_are_booked_seen_in_the_agenda_and_the_call_connects(world):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    appointment_type, counsellor, citizen = world
+    _appointment_type, counsellor, citizen = world
     chromium = require_binary("chromium")
     sessions = {
         "counsellor": session_cookie_for(counsellor).split("=", 1)[1],
@@ -119,20 +118,11 @@ def test_extra_hours_are_booked_seen_in_the_agenda_and_the_call_connects(world):
             assert "Per Video" in walk.free_slots_text(page)
             screenshot(page, "counsel-availability-saved-de-desktop")
 
-            # 2. The citizen books the first new slot (the booking API's service).
-            def book():
-                slots, _people = selectors.slots_for_type(
-                    appointment_type=appointment_type,
-                    first=now.date(),
-                    last=now.date(),
-                    channel=Channel.VIDEO,
-                    counsellor_ids=[counsellor.pk],
-                )
-                return services.appointment_book(
-                    citizen=citizen, appointment_type=appointment_type, start=slots[0].start, channel=Channel.VIDEO
-                )
-
-            appointment = in_thread(book)
+            # 2. The citizen books the first new slot on the booking pages (a second context).
+            guest = _context(browser, server.url, sessions["citizen"])
+            booking.open_topics(guest, server.url)
+            booking.book(guest, "Videoberatung", "video")
+            appointment = in_thread(lambda: Appointment.objects.get(citizen=citizen, status=AppointmentStatus.BOOKED))
             assert appointment.counsellor_id == counsellor.pk
             invite_at = (appointment.start + timedelta(minutes=20)).astimezone(BERLIN).strftime("%H:%M")
 
@@ -146,7 +136,6 @@ def test_extra_hours_are_booked_seen_in_the_agenda_and_the_call_connects(world):
             expect(page).to_have_url(f"{server.url}/video/{appointment.public_id}/")
 
             # 4. The citizen in a second context with the fake camera; admitted from the waiting room.
-            guest = _context(browser, server.url, sessions["citizen"])
             guest.goto(f"{server.url}/video/{appointment.public_id}/")
             for room in (page, guest):
                 expect(room.locator("#join")).to_be_enabled(timeout=10_000)
