@@ -145,11 +145,23 @@ def appointments_for_user(*, user: User):
 
 
 def invitations_for_staff(*, user: User):
-    return (
-        _appointments()
-        .filter(is_invitation=True, appointment_type__jobcenter_id=user.jobcenter_id)
-        .order_by("start", "id")
-    )
+    """The binding invitations ``user`` may see: staff and team leads all of their
+    Jobcenter's, a counsellor (without a staff role) those with them or sent by them."""
+    invitations = _appointments().filter(is_invitation=True, appointment_type__jobcenter_id=user.jobcenter_id)
+    if not user.has_role(Role.STAFF, Role.TEAM_LEAD):
+        invitations = invitations.filter(Q(counsellor=user) | Q(invited_by=user))
+    return invitations.order_by("start", "id")
+
+
+def invitation_get_for_inviter(*, user: User, public_id) -> Appointment:
+    """For the invitation endpoints: staff and team leads reach every appointment of
+    their Jobcenter (``appointment_get_for_staff``), a counsellor only the invitations
+    of ``invitations_for_staff``; 404 otherwise."""
+    if user.has_role(Role.STAFF, Role.TEAM_LEAD):
+        return appointment_get_for_staff(user=user, public_id=public_id)
+    if not (user.has_role(Role.COUNSELLOR) and user.jobcenter_id):
+        raise Http404
+    return _one(invitations_for_staff(user=user), public_id)
 
 
 def agenda_for_counsellor(*, counsellor: User, start: datetime, end: datetime):

@@ -51,6 +51,7 @@ from portal.api.conditional import if_match_check
 from portal.api.problems import Problem
 from portal.audit import AuditAction, audit_record
 from portal.clock import berlin_date, berlin_today
+from portal.constants import Role
 from portal.models import Location, User
 from portal.versioning import save_new_version
 
@@ -343,7 +344,14 @@ def invitation_create(
     notice and horizon (which protect self-service) do not apply. The
     invitation names its purpose, place and time and carries the current
     version of the notice of legal consequences (Rechtsfolgenbelehrung).
+
+    A counsellor without a staff role invites to their own consultations only
+    (``counsellor`` is then the actor).
     """
+    if actor.has_role(Role.COUNSELLOR) and not actor.has_role(Role.STAFF, Role.TEAM_LEAD):
+        if counsellor is not None and counsellor.pk != actor.pk:
+            raise Problem.invalid("counsellor", _("You can invite only to your own consultations."))
+        counsellor = actor
     _validate_choice(appointment_type, channel=channel, language=None)
     _check_application(application, citizen=citizen, appointment_type=appointment_type, received_only=True)
     if start <= timezone.now():

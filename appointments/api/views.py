@@ -38,7 +38,7 @@ from appointments.models import Appointment, AppointmentType
 from portal.api.conditional import with_etag
 from portal.api.idempotency import idempotent
 from portal.api.pagination import PagePagination
-from portal.api.permissions import IsCitizen, IsCounsellor, IsStaff
+from portal.api.permissions import IsCitizen, IsCounsellor, IsInviter, IsStaff
 from portal.api.problems import Problem
 from portal.audit import AuditAction, audit_record
 from portal.clock import berlin_today
@@ -427,10 +427,11 @@ def _citizen_or_400(public_id, staff: User) -> User:
 
 
 class InvitationListCreate(APIView):
-    """Binding invitations (Meldeaufforderung, §59 SGB II with §309 SGB III) of the staff member's Jobcenter."""
+    """Binding invitations (Meldeaufforderung, §59 SGB II with §309 SGB III) of the staff member's
+    Jobcenter (a counsellor: their own)."""
 
     pagination_class = PagePagination  # so the schema says "paginated", as the answer is
-    permission_classes = [IsStaff]
+    permission_classes = [IsInviter]
 
     @extend_schema(responses=AppointmentOut(many=True))
     def get(self, request):
@@ -465,20 +466,20 @@ class InvitationListCreate(APIView):
 
 
 class InvitationDetail(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsInviter]
 
     @extend_schema(responses=AppointmentOut)
     def get(self, request, public_id):
-        appointment = selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
+        appointment = selectors.invitation_get_for_inviter(user=request.user, public_id=public_id)
         audit_record(actor=request.user, action=AuditAction.APPOINTMENT_READ, obj=appointment)
         return _answer(appointment)
 
 
 class _StaffChange:
-    permission_classes = [IsStaff]
+    permission_classes = [IsInviter]
 
     def load(self, request, public_id):
-        return selectors.appointment_get_for_staff(user=request.user, public_id=public_id)
+        return selectors.invitation_get_for_inviter(user=request.user, public_id=public_id)
 
 
 @extend_schema(request=RescheduleIn, responses=AppointmentOut)

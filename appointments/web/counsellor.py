@@ -31,7 +31,7 @@ from appointments.models import LegalNotice
 from appointments.web import counsellor_forms as f
 from casework.web.views import staff_page
 from portal.api.conditional import etag_for
-from portal.api.permissions import IsCounsellor, IsStaff
+from portal.api.permissions import IsCounsellor, IsInviter
 from portal.api.problems import Problem
 from portal.clock import BERLIN, BERLIN_NAME, berlin_today
 from portal.constants import Role
@@ -448,7 +448,7 @@ def _invitation_types(user):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_page(IsStaff)
+@staff_page(IsInviter)
 def invitation_new(request):
     """The API's invitation POST in two steps: the form, then a preview with the
     Rechtsfolgenbelehrung exactly as the citizen will read it, then "send"."""

@@ -96,3 +96,6 @@ IsCitizen = HasRole.of(Role.CITIZEN)
 IsStaff = HasRole.of(Role.STAFF, Role.TEAM_LEAD)
 IsTeamLead = HasRole.of(Role.TEAM_LEAD)
 IsCounsellor = HasRole.of(Role.COUNSELLOR)
+# Binding invitations (Einladung, §59 SGB II): staff and team leads of the Jobcenter,
+# and counsellors (Integrationsfachkräfte), who invite to their own consultations.
+IsInviter = HasRole.of(Role.STAFF, Role.TEAM_LEAD, Role.COUNSELLOR)

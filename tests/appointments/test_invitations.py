@@ -121,3 +121,32 @@ def test_it_refuses_an_answer_with_a_stale_if_match(api_for, citizen_api, citize
     )
     assert response.status_code == 200 and response.json()["invitation"]["response"] == "confirmed"
     assert AuditEvent.objects.filter(action="invitation.confirmed", object_id=invitation_id).count() == 1
+
+
+# --- counsellors invite to their own consultations --------------------------------------------
+def test_a_counsellor_invites_to_their_own_consultation_and_sees_only_their_own(api_for, citizen, world):
+    appointment_type, counsellor, staff, start = world
+    colleague = counsellor_with_hours(appointment_type, weekdays=[1])
+    response = invite(api_for(counsellor), appointment_type, citizen, start)
+    assert response.status_code == 201, response.json()
+    mine = Appointment.objects.get(public_id=response.json()["id"])
+    assert mine.counsellor == counsellor and mine.invited_by == counsellor and mine.is_invitation
+
+    later = start + timedelta(hours=1)
+    theirs = invite(api_for(staff), appointment_type, citizen, later, counsellor=str(colleague.public_id)).json()["id"]
+    client = api_for(counsellor)
+    assert [row["id"] for row in client.get(URL).json()["results"]] == [str(mine.public_id)]
+    assert client.get(f"{URL}{mine.public_id}/").json()["id"] == str(mine.public_id)
+    refused = client.get(f"{URL}{theirs}/")
+    assert refused.status_code == 404 and refused["Content-Type"] == "application/problem+json"
+    assert client.post(f"{URL}{theirs}/cancel/", {"reason": "x"}, format="json").status_code == 404
+    assert Appointment.objects.get(public_id=theirs).status == AppointmentStatus.INVITED
+
+
+def test_a_counsellor_cannot_invite_to_a_colleagues_consultation(api_for, citizen, world):
+    appointment_type, counsellor, _staff, start = world
+    colleague = counsellor_with_hours(appointment_type, weekdays=[1])
+    response = invite(api_for(counsellor), appointment_type, citizen, start, counsellor=str(colleague.public_id))
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["counsellor"]
+    assert not Appointment.objects.filter(citizen=citizen).exists()

@@ -20,7 +20,6 @@ from appointments.constants import AppointmentStatus, Channel
 from appointments.models import Appointment, AppointmentType, CounsellorProfile
 from portal.clock import BERLIN
 from portal.constants import Role
-from portal.roles import role_group
 from tests.appointments.factories import LegalNoticeFactory
 from tests.conftest import require_binary
 from tests.factories import JobcenterFactory, UserFactory
@@ -70,7 +69,6 @@ def world(settings):
         booking_horizon=timedelta(days=60),
     )
     counsellor = UserFactory(counsellor=True, jobcenter=jobcenter, first_name="Petra", last_name="Berater")
-    counsellor.groups.add(role_group(Role.STAFF))  # the invitation API is for staff
     CounsellorProfile.objects.create(user=counsellor, languages=["de", "uk"])
     citizen = UserFactory(citizen=True, jobcenter=jobcenter, first_name="Oksana", last_name="Melnyk")
     LegalNoticeFactory()

@@ -12,8 +12,6 @@ from appointments.constants import AppointmentStatus, InvitationResponse
 from appointments.legal_texts import MELDEAUFFORDERUNG_V1
 from appointments.models import Appointment, AvailabilityException, AvailabilityRule, CounsellorProfile
 from portal.clock import berlin_today
-from portal.constants import Role
-from portal.roles import role_group
 from tests.appointments.factories import (
     AppointmentFactory,
     AppointmentTypeFactory,
@@ -315,7 +313,6 @@ def test_rows_are_added_and_removed_without_javascript_and_without_saving(counse
 # --- binding invitation ----------------------------------------------------------------------
 @pytest.fixture
 def inviter(client, appointment_type, counsellor):
-    counsellor.groups.add(role_group(Role.STAFF))
     LegalNoticeFactory(text=MELDEAUFFORDERUNG_V1)  # version 1, as the migration creates it
     login(client, counsellor)
     return client
@@ -373,6 +370,7 @@ def test_an_unknown_citizen_is_named_at_the_field(inviter, appointment_type, cit
     assert 'href="#id_citizen"' in body and "Unknown citizen." in body
 
 
-def test_a_counsellor_without_the_staff_role_cannot_invite_as_the_api(counsellor_client):
-    response = counsellor_client.get(INVITE)
+def test_a_citizen_cannot_open_the_invitation_page(client, citizen):
+    login(client, citizen)
+    response = client.get(INVITE)
     assert response.status_code == 403 and "not available for your role" in response.content.decode()
