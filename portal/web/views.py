@@ -111,10 +111,20 @@ def language(request):
     return response
 
 
+# Where the people who are not citizens work (after login, ``LOGIN_REDIRECT_URL`` is the overview).
+WORKPLACES = ((Role.STAFF, "casework_web:queue"), (Role.TEAM_LEAD, "casework_web:queue"),
+              (Role.COUNSELLOR, "appointments_web:counsel-agenda"))  # fmt: skip
+
+
 @member_page
 def overview(request):
     """The page after login: each app's panel (``portal/web/overview.py``), in order,
-    each rendered with the context its app gave (the keys are the template's variables)."""
+    each rendered with the context its app gave (the keys are the template's variables).
+    Staff and counsellors are sent on to where they work."""
+    if not request.user.has_role(Role.CITIZEN):
+        for role, page in WORKPLACES:
+            if request.user.has_role(role):
+                return redirect(page)
     panels = [render_to_string(template, context, request=request) for template, context in panels_for(request)]
     return render(request, "portal/overview.html", {"panels": panels})
 

@@ -165,3 +165,14 @@ def test_the_decorator_refuses_other_roles_and_staff_without_a_second_factor():
     assert member_view(request_for(staff, mfa=True)).content == b"inside"
     refused = member_view(request_for(staff, mfa=False))
     assert refused.status_code == 403 and b"inside" not in refused.content
+
+
+@pytest.mark.parametrize(
+    ("role", "workplace"),
+    [("staff", "/workbench/"), ("team_lead", "/workbench/"), ("counsellor", "/counsel/agenda/")],
+)
+def test_the_overview_sends_staff_and_counsellors_to_where_they_work(client, role, workplace):
+    login(client, UserFactory(**{role: True}), mfa=True)
+    response = client.get("/overview/")
+    assert response.status_code == 302 and response["Location"] == workplace
+    assert client.get(workplace).status_code == 200
