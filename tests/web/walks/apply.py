@@ -194,6 +194,8 @@ def download_receipt(page) -> bytes:
 def leave_field(page, label: str, value: str) -> None:
     """Type into a step's field and leave it with Tab (JavaScript on: htmx saves it then);
     waits until the status line names the field."""
+    # htmx binds the form once the page has loaded: a change before that is not sent.
+    page.wait_for_load_state("load")
     page.get_by_label(t(page, label), exact=True).fill(value)
     page.keyboard.press("Tab")
     expect(page.locator("#apply-autosave-status")).to_contain_text(t(page, label))
